@@ -1,0 +1,385 @@
+//! The container: dialect detection, the tail scan for the newest manifest,
+//! the checked segment directory, and a plain walk of all headers.
+//!
+//! Reading follows the published 0.5.0 reader (`read_path::mode_for_file`,
+//! `find_latest_manifest`) but trusts nothing: every directory entry is
+//! checked against the real file size and against the header it points at,
+//! and overlapping entries are an error. Segment ids are not assumed unique.
+
+use crate::bytes::{align64, range};
+use crate::error::{Error, Result, SegIndex};
+use crate::hash::{verify_content_hash, HashStatus};
+use crate::header::{self, SegmentHeader, HEADER_LEN};
+use crate::manifest::{DirEntry, Manifest};
+use alloc::vec::Vec;
+
+pub const ROOT_PAGE_LEN: u64 = 4096;
+pub const ROOT_PAGE_MAGIC: [u8; 4] = [0x30, 0x4D, 0x56, 0x52];
+pub const MANIFEST_TYPE: u8 = 0x05;
+/// Candidates whose payload exceeds this count against the parse budget.
+const HEAVY_PAYLOAD: u64 = 4096;
+const MAX_HEAVY_ATTEMPTS: u32 = 256;
+
+/// How segments are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// 0.5.0 "wire dialect": every segment starts on a 64-byte boundary.
+    Aligned,
+    /// ≤ 0.4 "legacy": segments back to back, no padding.
+    Legacy,
+}
+
+impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Aligned => "wire (64-byte aligned)",
+            Dialect::Legacy => "legacy (unpadded)",
+        }
+    }
+}
+
+/// End of the segment area: the file length, less a trailing signed root page.
+pub fn body_end(data: &[u8]) -> (u64, bool) {
+    let len = data.len() as u64;
+    if len >= ROOT_PAGE_LEN + HEADER_LEN
+        && range(data, len - ROOT_PAGE_LEN, 4) == Some(&ROOT_PAGE_MAGIC[..])
+    {
+        (len - ROOT_PAGE_LEN, true)
+    } else {
+        (len, false)
+    }
+}
+
+/// Decide the dialect as `rvf-runtime` 0.5.0 does: look at up to 8 headers
+/// from offset 0; at the first segment whose end is not 64-aligned, see
+/// whether the next header sits at the padded or the unpadded position.
+pub fn detect_dialect(data: &[u8], end: u64) -> Dialect {
+    let body = &data[..end as usize];
+    let mut off = 0u64;
+    let mut first_algo = None;
+    for _ in 0..8 {
+        let Ok(h) = header::decode_at(body, off) else {
+            break;
+        };
+        first_algo.get_or_insert(h.checksum_algo);
+        let Ok(pend) = header::payload_end(off, &h, end) else {
+            break;
+        };
+        if pend % 64 != 0 {
+            let padded = align64(pend).unwrap_or(u64::MAX);
+            let at_padded = header::looks_like_header(body, padded);
+            let at_unpadded = header::looks_like_header(body, pend);
+            return match (at_padded, at_unpadded) {
+                (true, _) => Dialect::Aligned,
+                (false, true) => Dialect::Legacy,
+                (false, false) if first_algo == Some(0) => Dialect::Legacy,
+                _ => Dialect::Aligned,
+            };
+        }
+        off = pend;
+    }
+    Dialect::Aligned
+}
+
+/// A segment located in the file: its header and the payload bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Segment<'a> {
+    pub offset: u64,
+    pub header: SegmentHeader,
+    pub payload: &'a [u8],
+}
+
+impl<'a> Segment<'a> {
+    /// Check the stored content hash against the payload.
+    pub fn hash_status(&self) -> HashStatus {
+        verify_content_hash(
+            self.header.checksum_algo,
+            &self.header.content_hash,
+            self.payload,
+        )
+    }
+    /// End of the payload (excludes padding).
+    pub fn payload_end(&self) -> u64 {
+        self.offset + HEADER_LEN + self.header.payload_length
+    }
+    /// The padding the aligned layout needs after this payload.
+    pub fn expected_pad(&self, dialect: Dialect) -> u32 {
+        match dialect {
+            Dialect::Legacy => 0,
+            Dialect::Aligned => ((64 - self.payload_end() % 64) % 64) as u32,
+        }
+    }
+}
+
+/// Read the segment at `offset` within `data[..end]`, checking magic,
+/// version and that the payload lies inside.
+pub fn segment_at(data: &[u8], offset: u64, end: u64) -> Result<Segment<'_>> {
+    let body = data.get(..end as usize).unwrap_or(data);
+    let h = header::decode_at(body, offset)?;
+    let pend = header::payload_end(offset, &h, end)?;
+    let payload = range(body, offset + HEADER_LEN, pend - offset - HEADER_LEN).ok_or(
+        Error::PayloadPastEof {
+            offset,
+            payload_length: h.payload_length,
+            file_len: end,
+        },
+    )?;
+    Ok(Segment {
+        offset,
+        header: h,
+        payload,
+    })
+}
+
+/// Result of a plain header walk from offset 0.
+#[derive(Debug)]
+pub struct Walk<'a> {
+    pub segments: Vec<Segment<'a>>,
+    /// Why the walk stopped before the end of the body, if it did.
+    pub stopped: Option<Error>,
+}
+
+/// Walk every segment header from offset 0 to `end`, following payload
+/// lengths. Zero fill up to the next 64-byte boundary between segments is
+/// skipped (0.5.0 writers zero-fill when appending to a legacy tail).
+pub fn walk(data: &[u8], end: u64, dialect: Dialect) -> Walk<'_> {
+    let mut segments = Vec::new();
+    let mut off = 0u64;
+    while off < end {
+        let seg = match segment_at(data, off, end) {
+            Ok(s) => s,
+            Err(e) => {
+                // Tolerate a zero-filled gap up to the next boundary.
+                let next = align64(off).unwrap_or(u64::MAX);
+                let gap_zero = next > off
+                    && next < end
+                    && range(data, off, next - off).is_some_and(|g| g.iter().all(|&b| b == 0));
+                if gap_zero {
+                    off = next;
+                    continue;
+                }
+                return Walk {
+                    segments,
+                    stopped: Some(e),
+                };
+            }
+        };
+        let pend = seg.payload_end();
+        segments.push(seg);
+        off = match dialect {
+            Dialect::Legacy => pend,
+            Dialect::Aligned => align64(pend).unwrap_or(u64::MAX).min(end),
+        };
+    }
+    Walk {
+        segments,
+        stopped: None,
+    }
+}
+
+/// The newest manifest found by the tail scan.
+#[derive(Clone, Debug)]
+pub struct ManifestLocation {
+    pub offset: u64,
+    pub header: SegmentHeader,
+    pub manifest: Manifest,
+    /// Newer manifest candidates that were rejected (bad hash, bad payload).
+    pub rejected_newer: u32,
+}
+
+/// Scan backward from `end` for the newest MANIFEST_SEG that parses and whose
+/// content hash (when set) verifies. Aligned files are scanned at every 64th
+/// offset, then (as upstream) byte by byte if that finds nothing.
+pub fn find_latest_manifest(data: &[u8], end: u64, dialect: Dialect) -> Result<ManifestLocation> {
+    let strides: &[u64] = match dialect {
+        Dialect::Aligned => &[64, 1],
+        Dialect::Legacy => &[1],
+    };
+    let mut rejected = 0u32;
+    for &stride in strides {
+        let mut heavy_attempts = 0u32;
+        let mut budget = (16u64 << 20).max(data.len() as u64);
+        if end < HEADER_LEN {
+            break;
+        }
+        let mut pos = end - HEADER_LEN;
+        if stride == 64 {
+            pos &= !63;
+        }
+        loop {
+            if is_manifest_candidate(data, pos) {
+                if let Ok(seg) = segment_at(data, pos, end) {
+                    let plen = seg.header.payload_length;
+                    let heavy = plen > HEAVY_PAYLOAD;
+                    if heavy {
+                        heavy_attempts += 1;
+                    }
+                    if (heavy && heavy_attempts > MAX_HEAVY_ATTEMPTS) || plen > budget {
+                        break;
+                    }
+                    budget -= plen;
+                    let hash_ok = !matches!(
+                        seg.hash_status(),
+                        HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)
+                    );
+                    match Manifest::parse(seg.payload) {
+                        Ok(manifest) if hash_ok => {
+                            return Ok(ManifestLocation {
+                                offset: pos,
+                                header: seg.header,
+                                manifest,
+                                rejected_newer: rejected,
+                            })
+                        }
+                        _ => rejected += 1,
+                    }
+                }
+            }
+            if pos < stride {
+                break;
+            }
+            pos -= stride;
+        }
+    }
+    Err(Error::ManifestNotFound)
+}
+
+fn is_manifest_candidate(data: &[u8], pos: u64) -> bool {
+    header::looks_like_header(data, pos) && range(data, pos + 5, 1) == Some(&[MANIFEST_TYPE][..])
+}
+
+/// An opened RVF file: a view over its bytes with a checked directory.
+#[derive(Debug)]
+pub struct RvfFile<'a> {
+    data: &'a [u8],
+    end: u64,
+    root_page: bool,
+    dialect: Dialect,
+    manifest: ManifestLocation,
+}
+
+impl<'a> RvfFile<'a> {
+    /// Parse `data` as an RVF file: detect the dialect, find the newest
+    /// manifest and check every directory entry against the file.
+    pub fn parse(data: &'a [u8]) -> Result<Self> {
+        let (end, root_page) = body_end(data);
+        let dialect = detect_dialect(data, end);
+        let manifest = find_latest_manifest(data, end, dialect)?;
+        let file = RvfFile {
+            data,
+            end,
+            root_page,
+            dialect,
+            manifest,
+        };
+        file.check_directory()?;
+        Ok(file)
+    }
+
+    fn check_directory(&self) -> Result<()> {
+        let dir = &self.manifest.manifest.directory;
+        // (start, end, index) of every listed segment, plus the manifest itself.
+        let mut spans: Vec<(u64, u64, SegIndex)> = Vec::with_capacity(dir.len() + 1);
+        for (index, e) in dir.iter().enumerate() {
+            let oob = Error::DirectoryEntryOutOfBounds {
+                index,
+                offset: e.offset,
+                payload_length: e.payload_length,
+            };
+            let seg_end = e
+                .offset
+                .checked_add(HEADER_LEN)
+                .and_then(|x| x.checked_add(e.payload_length))
+                .ok_or(oob.clone())?;
+            if seg_end > self.end {
+                return Err(oob);
+            }
+            let h = header::decode_at(self.data, e.offset).map_err(|_| {
+                Error::DirectoryEntryMismatch {
+                    index,
+                    offset: e.offset,
+                    what: "no valid segment header at this offset",
+                }
+            })?;
+            let mismatch = |what| Error::DirectoryEntryMismatch {
+                index,
+                offset: e.offset,
+                what,
+            };
+            if h.seg_type != e.seg_type {
+                return Err(mismatch("segment type differs from the directory"));
+            }
+            if h.payload_length != e.payload_length {
+                return Err(mismatch("payload length differs from the directory"));
+            }
+            if h.segment_id != e.segment_id {
+                return Err(mismatch("segment id differs from the directory"));
+            }
+            spans.push((e.offset, seg_end, index));
+        }
+        let m_end = self.manifest.offset + HEADER_LEN + self.manifest.header.payload_length;
+        spans.push((self.manifest.offset, m_end, dir.len()));
+        spans.sort_unstable();
+        for w in spans.windows(2) {
+            if w[1].0 < w[0].1 {
+                let (a, b) = (w[0].2.min(w[1].2), w[0].2.max(w[1].2));
+                return Err(Error::OverlappingSegments {
+                    first: a,
+                    second: b,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn bytes(&self) -> &'a [u8] {
+        self.data
+    }
+    pub fn len(&self) -> u64 {
+        self.data.len() as u64
+    }
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+    /// End of the segment area (file length minus a trailing root page).
+    pub fn body_end(&self) -> u64 {
+        self.end
+    }
+    pub fn has_root_page(&self) -> bool {
+        self.root_page
+    }
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+    pub fn manifest(&self) -> &ManifestLocation {
+        &self.manifest
+    }
+    /// The directory of the newest manifest, in its order.
+    pub fn directory(&self) -> &[DirEntry] {
+        &self.manifest.manifest.directory
+    }
+    /// Segment `index` of the directory (already bounds-checked at parse).
+    pub fn segment(&self, index: usize) -> Result<Segment<'a>> {
+        let e = self
+            .directory()
+            .get(index)
+            .ok_or(Error::DirectoryEntryOutOfBounds {
+                index,
+                offset: 0,
+                payload_length: 0,
+            })?;
+        segment_at(self.data, e.offset, self.end)
+    }
+    /// Every directory segment with its index.
+    pub fn segments(&self) -> impl Iterator<Item = (usize, Result<Segment<'a>>)> + '_ {
+        (0..self.directory().len()).map(move |i| (i, self.segment(i)))
+    }
+    /// The manifest segment itself.
+    pub fn manifest_segment(&self) -> Result<Segment<'a>> {
+        segment_at(self.data, self.manifest.offset, self.end)
+    }
+    /// Walk all headers (includes segments the directory does not list).
+    pub fn walk(&self) -> Walk<'a> {
+        walk(self.data, self.end, self.dialect)
+    }
+}

@@ -1,0 +1,219 @@
+//! The runtime-format MANIFEST_SEG payload (what `rvf-runtime` 0.5.0 and
+//! `rvf-cli` 0.3.0 read and write): header, segment directory, deletion
+//! list, optional `FileIdentity` ("FIDI") and optional per-segment hash
+//! trailer ("SHDG").
+//!
+//! Never allocates from an unchecked count: every count is bounded by the
+//! bytes that remain in the payload before anything is reserved.
+
+use crate::bytes::Cursor;
+use alloc::vec::Vec;
+
+pub const FIDI_MARKER: u32 = 0x4649_4449;
+pub const SHDG_MARKER: u32 = 0x4744_4853;
+pub const DIR_ENTRY_LEN: usize = 25;
+pub const FIXED_LEN: usize = 22;
+pub const FILE_IDENTITY_LEN: usize = 68;
+
+/// One directory entry: where a segment's header is and what it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    pub segment_id: u64,
+    /// File offset of the segment **header**.
+    pub offset: u64,
+    /// Payload length (excludes header and padding).
+    pub payload_length: u64,
+    pub seg_type: u8,
+}
+
+/// `rvf_types::FileIdentity` in its 68 wire bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileIdentity {
+    pub file_id: [u8; 16],
+    pub parent_id: [u8; 16],
+    pub parent_hash: [u8; 32],
+    pub lineage_depth: u32,
+}
+
+impl FileIdentity {
+    pub fn to_bytes(&self) -> [u8; FILE_IDENTITY_LEN] {
+        let mut b = [0u8; FILE_IDENTITY_LEN];
+        b[0..16].copy_from_slice(&self.file_id);
+        b[16..32].copy_from_slice(&self.parent_id);
+        b[32..64].copy_from_slice(&self.parent_hash);
+        b[64..68].copy_from_slice(&self.lineage_depth.to_le_bytes());
+        b
+    }
+    pub fn from_bytes(b: &[u8]) -> Option<Self> {
+        let mut c = Cursor::new(b);
+        Some(FileIdentity {
+            file_id: c.take(16)?.try_into().ok()?,
+            parent_id: c.take(16)?.try_into().ok()?,
+            parent_hash: c.take(32)?.try_into().ok()?,
+            lineage_depth: c.u32()?,
+        })
+    }
+}
+
+/// A parsed manifest payload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    pub epoch: u32,
+    pub dimension: u16,
+    pub total_vectors: u64,
+    pub profile_id: u8,
+    /// 0 = L2, 1 = inner product, 2 = cosine (0 in legacy files).
+    pub metric_id: u8,
+    pub directory: Vec<DirEntry>,
+    pub deleted_ids: Vec<u64>,
+    pub file_identity: Option<FileIdentity>,
+    /// `(segment_id, content_hash)` pairs of a signed store, if present.
+    pub segment_hashes: Option<Vec<(u64, [u8; 16])>>,
+    /// Bytes after everything we understood (tolerated, reported by `verify`).
+    pub trailing_bytes: usize,
+}
+
+impl Manifest {
+    /// Parse a manifest payload. `Err` carries a short description of the rule broken.
+    pub fn parse(payload: &[u8]) -> Result<Manifest, &'static str> {
+        if payload.len() < FIXED_LEN {
+            return Err("payload shorter than the 22-byte manifest header");
+        }
+        let mut c = Cursor::new(payload);
+        let epoch = c.u32().ok_or("truncated")?;
+        let dimension = c.u16().ok_or("truncated")?;
+        let total_vectors = c.u64().ok_or("truncated")?;
+        let seg_count = c.u32().ok_or("truncated")? as usize;
+        let profile_id = c.u8().ok_or("truncated")?;
+        let metric_id = c.u8().ok_or("truncated")?;
+        c.take(2).ok_or("truncated")?;
+        if seg_count > c.remaining() / DIR_ENTRY_LEN {
+            return Err("seg_count exceeds what the payload holds");
+        }
+        let mut directory = Vec::with_capacity(seg_count);
+        for _ in 0..seg_count {
+            directory.push(DirEntry {
+                segment_id: c.u64().ok_or("truncated directory")?,
+                offset: c.u64().ok_or("truncated directory")?,
+                payload_length: c.u64().ok_or("truncated directory")?,
+                seg_type: c.u8().ok_or("truncated directory")?,
+            });
+        }
+        let mut deleted_ids = Vec::new();
+        if c.remaining() >= 4 {
+            let del_count = c.u32().ok_or("truncated")? as usize;
+            if del_count > c.remaining() / 8 {
+                return Err("deletion count exceeds what the payload holds");
+            }
+            deleted_ids.reserve_exact(del_count);
+            for _ in 0..del_count {
+                deleted_ids.push(c.u64().ok_or("truncated deletion list")?);
+            }
+        }
+        let mut file_identity = None;
+        if c.remaining() >= 4 + FILE_IDENTITY_LEN && c.peek_u32() == Some(FIDI_MARKER) {
+            c.u32();
+            file_identity = FileIdentity::from_bytes(c.take(FILE_IDENTITY_LEN).ok_or("truncated")?);
+        }
+        let mut segment_hashes = None;
+        if c.remaining() >= 8 && c.peek_u32() == Some(SHDG_MARKER) {
+            c.u32();
+            let count = c.u32().ok_or("truncated")? as usize;
+            // As upstream: a present trailer must consume the payload exactly.
+            if count.checked_mul(24) != Some(c.remaining()) {
+                return Err("segment-hash trailer does not match its count");
+            }
+            let mut v = Vec::with_capacity(count);
+            for _ in 0..count {
+                let id = c.u64().ok_or("truncated")?;
+                let h: [u8; 16] = c
+                    .take(16)
+                    .and_then(|s| s.try_into().ok())
+                    .ok_or("truncated")?;
+                v.push((id, h));
+            }
+            segment_hashes = Some(v);
+        }
+        Ok(Manifest {
+            epoch,
+            dimension,
+            total_vectors,
+            profile_id,
+            metric_id,
+            directory,
+            deleted_ids,
+            file_identity,
+            segment_hashes,
+            trailing_bytes: c.remaining(),
+        })
+    }
+
+    /// Encode in the runtime format (no hash trailer; FIDI when present).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut p = Vec::with_capacity(
+            FIXED_LEN + self.directory.len() * DIR_ENTRY_LEN + 4 + self.deleted_ids.len() * 8 + 72,
+        );
+        p.extend_from_slice(&self.epoch.to_le_bytes());
+        p.extend_from_slice(&self.dimension.to_le_bytes());
+        p.extend_from_slice(&self.total_vectors.to_le_bytes());
+        p.extend_from_slice(&(self.directory.len() as u32).to_le_bytes());
+        p.push(self.profile_id);
+        p.push(self.metric_id);
+        p.extend_from_slice(&[0, 0]);
+        for e in &self.directory {
+            p.extend_from_slice(&e.segment_id.to_le_bytes());
+            p.extend_from_slice(&e.offset.to_le_bytes());
+            p.extend_from_slice(&e.payload_length.to_le_bytes());
+            p.push(e.seg_type);
+        }
+        p.extend_from_slice(&(self.deleted_ids.len() as u32).to_le_bytes());
+        for d in &self.deleted_ids {
+            p.extend_from_slice(&d.to_le_bytes());
+        }
+        if let Some(fi) = &self.file_identity {
+            p.extend_from_slice(&FIDI_MARKER.to_le_bytes());
+            p.extend_from_slice(&fi.to_bytes());
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_counts_are_refused_without_allocating() {
+        let mut p = alloc::vec![0u8; 22];
+        p[14..18].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(Manifest::parse(&p).is_err());
+        let mut p = alloc::vec![0u8; 26];
+        p[22..26].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(Manifest::parse(&p).is_err());
+    }
+
+    #[test]
+    fn fresh_store_shape_is_98_bytes() {
+        // rvf-wire.md §1.6.1: a fresh store's manifest is 22 + 0 + 4 + 72 bytes.
+        let m = Manifest {
+            epoch: 0,
+            dimension: 4,
+            total_vectors: 0,
+            profile_id: 0,
+            metric_id: 0,
+            directory: Vec::new(),
+            deleted_ids: Vec::new(),
+            file_identity: Some(FileIdentity {
+                file_id: [7; 16],
+                parent_id: [0; 16],
+                parent_hash: [0; 32],
+                lineage_depth: 0,
+            }),
+            segment_hashes: None,
+            trailing_bytes: 0,
+        };
+        let b = m.encode();
+        assert_eq!(b.len(), 98);
+        assert_eq!(Manifest::parse(&b).unwrap(), m);
+    }
+}

@@ -1,0 +1,292 @@
+//! `rvf-pack create` and `rvf-pack append`.
+
+use super::{exit, print_json, CmdResult, Failure};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use loader::sparse_seg::SPARSE_SEG_TYPE;
+use loader::vec_seg::VEC_SEG_TYPE;
+use loader::wasm_seg::WASM_SEG_TYPE;
+use rvf_pack::inputs;
+use rvf_pack::payload::{self, SolverOptions};
+use rvf_pack::writer::{self, FileSummary, SegmentSpec};
+use rvf_pack::PackError;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const CREATE_EXAMPLES: &str = "\
+Examples:
+  rvf-pack create out.rvf --matrix samples/karate.mtx --with-transpose \\
+      --solver microkernel/dist/solver-baseline.wasm \\
+      --solver microkernel/dist/solver-simd.wasm,priority=0 --meta dataset=karate
+  rvf-pack create vecs.rvf --vectors samples/points.fvecs --metric l2
+
+Solver options (after the path, comma separated):
+  role=microkernel|combined|interpreter|extension|control-plane  (default microkernel)
+  target=wasm32|wasi-p1|wasi-p2|browser|bare-tile                 (default wasm32)
+  priority=N        bootstrap priority, lower is tried first (default 0)
+  features=a+b      declared features, checked against the module (e.g. simd+bulk-memory, none)
+  interpreter=N     interpreter_type byte (default 0)";
+
+/// Inputs shared by `create` and `append`.
+#[derive(Args, Clone, Debug)]
+pub struct Inputs {
+    /// Vectors: .fvecs, .npy (2-D float32/float64) or .csv
+    #[arg(long, value_name = "FILE")]
+    pub vectors: Option<PathBuf>,
+    /// Distance metric recorded in the manifest for the vectors
+    #[arg(long, value_parser = ["l2", "ip", "cosine"], default_value = "l2")]
+    pub metric: String,
+    /// Sparse matrix: Matrix Market coordinate (.mtx)
+    #[arg(long, value_name = "FILE")]
+    pub matrix: Option<PathBuf>,
+    /// Right-hand side for the matrix: .npy (1-D) or text, one number per line
+    #[arg(long, value_name = "FILE", requires = "matrix")]
+    pub rhs: Option<PathBuf>,
+    /// Store the transpose (in-adjacency), needed by backward push
+    #[arg(long, requires = "matrix")]
+    pub with_transpose: bool,
+    /// A solver module: PATH[,role=..,target=..,priority=..,features=..]
+    #[arg(long = "solver", value_name = "SPEC")]
+    pub solvers: Vec<String>,
+    /// Dataset / provenance metadata (repeatable)
+    #[arg(long = "meta", value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    /// Allow a solver set with no baseline variant (required_features = 0)
+    #[arg(long)]
+    pub allow_no_baseline: bool,
+    /// Print what was written as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Pack inputs into a new RVF file (written atomically)
+#[derive(Args, Debug)]
+#[command(after_help = CREATE_EXAMPLES)]
+pub struct CreateArgs {
+    /// Output file
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub inputs: Inputs,
+}
+
+/// Append segments to an existing RVF file (new manifest, old bytes kept)
+#[derive(Args, Debug)]
+#[command(after_help = "Example:\n  rvf-pack append data.rvf --solver solver-simd.wasm,priority=1")]
+pub struct AppendArgs {
+    /// The RVF file to extend
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub inputs: Inputs,
+}
+
+/// Parse `PATH[,key=value...]`.
+pub fn parse_solver_spec(spec: &str) -> Result<(PathBuf, SolverOptions), PackError> {
+    let mut parts = spec.split(',');
+    let path = PathBuf::from(parts.next().unwrap_or(""));
+    let mut o = SolverOptions::default();
+    let usage = |m: String| PackError::Usage(format!("--solver {spec}: {m}"));
+    for kv in parts {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| usage(format!("'{kv}' is not key=value")))?;
+        match k {
+            "role" => {
+                o.role = [
+                    "microkernel",
+                    "interpreter",
+                    "combined",
+                    "extension",
+                    "control-plane",
+                ]
+                .iter()
+                .position(|r| *r == v)
+                .ok_or_else(|| usage(format!("unknown role '{v}'")))? as u8
+            }
+            "target" => {
+                o.target = ["wasm32", "wasi-p1", "wasi-p2", "browser", "bare-tile"]
+                    .iter()
+                    .position(|r| *r == v)
+                    .ok_or_else(|| usage(format!("unknown target '{v}'")))?
+                    as u8
+            }
+            "priority" => {
+                o.priority = v
+                    .parse()
+                    .map_err(|_| usage(format!("priority '{v}' is not 0..=255")))?
+            }
+            "interpreter" => {
+                o.interpreter_type = v
+                    .parse()
+                    .map_err(|_| usage(format!("interpreter '{v}' is not 0..=255")))?
+            }
+            "features" => {
+                let mut bits = 0u16;
+                for f in v.split('+').filter(|f| !f.is_empty() && *f != "none") {
+                    bits |= loader::wasm_seg::feature_from_name(f)
+                        .ok_or_else(|| usage(format!("unknown feature '{f}'")))?;
+                }
+                o.declared_features = Some(bits);
+            }
+            _ => return Err(usage(format!("unknown option '{k}'"))),
+        }
+    }
+    if path.as_os_str().is_empty() {
+        return Err(usage("missing path".into()));
+    }
+    Ok((path, o))
+}
+
+fn progress(label: &str, path: &Path) -> ProgressBar {
+    // Show a spinner only for inputs big enough to take a while.
+    let big = std::fs::metadata(path)
+        .map(|m| m.len() > 32 << 20)
+        .unwrap_or(false);
+    if !big {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.set_message(format!("{label} {}", path.display()));
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+/// The segments, manifest facts and a JSON report of what the inputs make.
+pub struct Built {
+    pub segments: Vec<SegmentSpec>,
+    pub vectors: Option<(u16, u64)>,
+    pub metric_id: u8,
+    pub report: Vec<serde_json::Value>,
+}
+
+pub fn build(i: &Inputs) -> Result<Built, PackError> {
+    let mut segments = Vec::new();
+    let mut report = Vec::new();
+    let mut vectors = None;
+    let metric_id = match i.metric.as_str() {
+        "ip" => 1,
+        "cosine" => 2,
+        _ => 0,
+    };
+    if let Some(p) = &i.vectors {
+        let pb = progress("reading vectors", p);
+        let v = inputs::read_vectors(p)?;
+        pb.finish_and_clear();
+        let payload = payload::vec_payload(&v, 0)?;
+        vectors = Some((v.dim as u16, v.count() as u64));
+        report.push(json!({"type": "VEC", "source": p, "dim": v.dim, "count": v.count()}));
+        segments.push(SegmentSpec {
+            seg_type: VEC_SEG_TYPE,
+            payload,
+        });
+    }
+    if let Some(p) = &i.matrix {
+        let pb = progress("reading matrix", p);
+        let (csr, _) = inputs::mtx::read(p)?;
+        let rhs = i.rhs.as_deref().map(inputs::read_rhs).transpose()?;
+        pb.finish_and_clear();
+        let payload = csr
+            .encode_segment(rhs.as_deref(), i.with_transpose)
+            .map_err(|what| PackError::input(i.rhs.as_deref().unwrap_or(p), None, what))?;
+        report.push(json!({"type": "SPARSE", "source": p, "rows": csr.rows, "cols": csr.cols, "nnz": csr.nnz(),
+            "rhs": i.rhs.is_some(), "transpose": i.with_transpose}));
+        segments.push(SegmentSpec {
+            seg_type: SPARSE_SEG_TYPE,
+            payload,
+        });
+    }
+    let mut feature_sets = Vec::new();
+    for spec in &i.solvers {
+        let (path, opts) = parse_solver_spec(spec)?;
+        let bytes = std::fs::read(&path).map_err(|e| PackError::io(&path, e))?;
+        let (h, info, payload) = payload::wasm_payload(&path, &bytes, &opts)?;
+        feature_sets.push(h.required_features);
+        report.push(json!({"type": "WASM", "source": path, "bytes": bytes.len(),
+            "required_features": loader::wasm_seg::features_to_string(h.required_features),
+            "exports": info.export_count, "imports": info.imports.len()}));
+        segments.push(SegmentSpec {
+            seg_type: WASM_SEG_TYPE,
+            payload,
+        });
+    }
+    if !feature_sets.is_empty() && !feature_sets.contains(&0) && !i.allow_no_baseline {
+        return Err(PackError::Usage(
+            "no solver variant is baseline (required_features = 0), so hosts without those features cannot run this file; \
+             add a baseline build or pass --allow-no-baseline"
+                .into(),
+        ));
+    }
+    let mut kv = Vec::new();
+    for m in &i.meta {
+        let (k, v) = m
+            .split_once('=')
+            .ok_or_else(|| PackError::Usage(format!("--meta {m}: expected KEY=VALUE")))?;
+        kv.push((k.to_string(), v.to_string()));
+    }
+    if !kv.is_empty() {
+        segments.push(SegmentSpec {
+            seg_type: loader::meta_seg::META_SEG_TYPE,
+            payload: payload::meta_payload(&kv)?,
+        });
+        report.push(json!({"type": "META", "entries": kv.len()}));
+    }
+    Ok(Built {
+        segments,
+        vectors,
+        metric_id,
+        report,
+    })
+}
+
+pub fn create(a: CreateArgs) -> CmdResult {
+    let b = build(&a.inputs)?;
+    if b.segments.is_empty() {
+        return Err(Failure {
+            code: exit::USAGE,
+            message: "nothing to pack: give --vectors, --matrix, --solver or --meta".into(),
+        });
+    }
+    let (dimension, total_vectors) = b.vectors.unwrap_or((0, 0));
+    writer::create(
+        &a.out,
+        &b.segments,
+        FileSummary {
+            dimension,
+            total_vectors,
+            metric_id: b.metric_id,
+        },
+    )?;
+    report(&a.out, &b.report, a.inputs.json);
+    Ok(exit::OK)
+}
+
+pub fn append(a: AppendArgs) -> CmdResult {
+    let b = build(&a.inputs)?;
+    if b.segments.is_empty() {
+        return Err(Failure {
+            code: exit::USAGE,
+            message: "nothing to append".into(),
+        });
+    }
+    let out = writer::append(&a.file, &b.segments, b.vectors)?;
+    report(&a.file, &b.report, a.inputs.json);
+    if !a.inputs.json {
+        println!("epoch {}", out.epoch);
+    }
+    Ok(exit::OK)
+}
+
+fn report(out: &Path, segs: &[serde_json::Value], as_json: bool) {
+    if as_json {
+        print_json(&json!({"file": out, "segments": segs}));
+    } else {
+        println!("wrote {}", out.display());
+        for s in segs {
+            println!("  {}", s);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! One description of a segment, as JSON; the text views render from it so
+//! `inspect` and `inspect --json` can never disagree.
+
+use loader::container::{RvfFile, Segment};
+use loader::header::type_name;
+use loader::meta_seg::{self, MetadataValue};
+use loader::sparse_seg::{flags, SparseMatrix, SPARSE_SEG_TYPE};
+use loader::vec_seg::{VectorSegment, VEC_SEG_TYPE};
+use loader::wasm_seg::{self, WasmSegment, WASM_SEG_TYPE};
+use serde_json::{json, Value};
+
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Describe a segment: header fields, hash status, and the typed payload.
+pub fn segment(index: Option<usize>, seg: &Segment<'_>) -> Value {
+    let h = &seg.header;
+    let mut v = json!({
+        "index": index,
+        "type": type_name(h.seg_type),
+        "type_id": h.seg_type,
+        "segment_id": h.segment_id,
+        "offset": seg.offset,
+        "payload_length": h.payload_length,
+        "alignment_pad": h.alignment_pad,
+        "checksum_algo": h.checksum_algo,
+        "content_hash": hex(&h.content_hash),
+        "hash_status": seg.hash_status().label(),
+    });
+    let detail = match h.seg_type {
+        WASM_SEG_TYPE => Some(wasm(seg.payload)),
+        SPARSE_SEG_TYPE => Some(sparse(seg.payload)),
+        VEC_SEG_TYPE => Some(vectors(seg.payload)),
+        meta_seg::META_SEG_TYPE => Some(meta(seg.payload)),
+        _ => None,
+    };
+    if let Some(d) = detail {
+        v["detail"] = d;
+    }
+    v
+}
+
+fn wasm(p: &[u8]) -> Value {
+    match WasmSegment::parse(p) {
+        Err(e) => json!({ "error": e.to_string() }),
+        Ok(w) => {
+            let h = w.header;
+            json!({
+                "role": wasm_seg::role_name(h.role),
+                "target": wasm_seg::target_name(h.target),
+                "required_features": wasm_seg::features_to_string(h.required_features),
+                "required_features_bits": h.required_features,
+                "export_count": h.export_count,
+                "bytecode_size": h.bytecode_size,
+                "min_memory_pages": h.min_memory_pages,
+                "max_memory_pages": h.max_memory_pages,
+                "table_count": h.table_count,
+                "bootstrap_priority": h.bootstrap_priority,
+                "interpreter_type": h.interpreter_type,
+                "bytecode_hash": hex(&h.bytecode_hash),
+                "bytecode_hash_status": w.bytecode_hash_status().label(),
+            })
+        }
+    }
+}
+
+fn sparse(p: &[u8]) -> Value {
+    match SparseMatrix::parse(p) {
+        Err(e) => json!({ "error": e.to_string() }),
+        Ok(m) => {
+            let h = m.header;
+            json!({
+                "rows": h.rows, "cols": h.cols, "nnz": h.nnz,
+                "symmetric": m.has(flags::SYMMETRIC),
+                "has_transpose": m.has(flags::HAS_TRANSPOSE),
+                "has_rhs": m.has(flags::HAS_RHS),
+                "dominance_margin": if m.has(flags::DOMINANCE_KNOWN) { json!(h.dominance_margin) } else { Value::Null },
+            })
+        }
+    }
+}
+
+fn vectors(p: &[u8]) -> Value {
+    match VectorSegment::parse(p) {
+        Err(e) => json!({ "error": e.to_string() }),
+        Ok(v) => json!({ "dim": v.dim, "count": v.count }),
+    }
+}
+
+fn meta(p: &[u8]) -> Value {
+    match meta_seg::decode(p) {
+        Err(e) => json!({ "error": e.to_string() }),
+        Ok(m) => {
+            let kv: serde_json::Map<String, Value> = m
+                .file_metadata
+                .iter()
+                .map(|r| {
+                    let v = match &r.value {
+                        MetadataValue::String(s) => json!(s),
+                        MetadataValue::I64(x) => json!(x),
+                        MetadataValue::U64(x) => json!(x),
+                        MetadataValue::F64(x) => json!(x),
+                        MetadataValue::Bool(x) => json!(x),
+                        other => json!(format!("{other:?}")),
+                    };
+                    (r.key.clone(), v)
+                })
+                .collect();
+            json!({ "generation": m.generation, "entries": kv, "records": m.records.len() })
+        }
+    }
+}
+
+/// File-level facts.
+pub fn file(f: &RvfFile<'_>) -> Value {
+    let m = f.manifest();
+    json!({
+        "file_length": f.len(),
+        "dialect": f.dialect().name(),
+        "signed_root_page": f.has_root_page(),
+        "manifest": {
+            "offset": m.offset,
+            "segment_id": m.header.segment_id,
+            "epoch": m.manifest.epoch,
+            "dimension": m.manifest.dimension,
+            "total_vectors": m.manifest.total_vectors,
+            "metric_id": m.manifest.metric_id,
+            "deleted": m.manifest.deleted_ids.len(),
+            "file_id": m.manifest.file_identity.map(|fi| hex(&fi.file_id)),
+            "hash_status": f.manifest_segment().map(|s| s.hash_status().label()).unwrap_or("unreadable"),
+            "rejected_newer_candidates": m.rejected_newer,
+        },
+    })
+}
+
+/// A one-line summary of a segment's detail for tables.
+pub fn detail_line(v: &Value) -> String {
+    let Some(d) = v.get("detail") else {
+        return String::new();
+    };
+    if let Some(e) = d.get("error") {
+        return format!("ERROR: {}", e.as_str().unwrap_or(""));
+    }
+    match v["type"].as_str() {
+        Some("WASM") => format!(
+            "{} {} features={} exports={} mem={}..{} prio={} bytecode={}",
+            d["role"].as_str().unwrap_or(""),
+            d["target"].as_str().unwrap_or(""),
+            d["required_features"].as_str().unwrap_or(""),
+            d["export_count"],
+            d["min_memory_pages"],
+            d["max_memory_pages"],
+            d["bootstrap_priority"],
+            d["bytecode_hash_status"].as_str().unwrap_or(""),
+        ),
+        Some("SPARSE") => format!(
+            "{}x{} nnz={}{}{}{}",
+            d["rows"],
+            d["cols"],
+            d["nnz"],
+            if d["symmetric"] == true {
+                " symmetric"
+            } else {
+                ""
+            },
+            if d["has_transpose"] == true {
+                " +transpose"
+            } else {
+                ""
+            },
+            if d["has_rhs"] == true { " +rhs" } else { "" },
+        ),
+        Some("VEC") => format!("{} vectors of dim {}", d["count"], d["dim"]),
+        Some("META") => format!(
+            "{} entries",
+            d["entries"].as_object().map_or(0, |m| m.len())
+        ),
+        _ => String::new(),
+    }
+}

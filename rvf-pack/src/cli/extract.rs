@@ -1,0 +1,68 @@
+//! `rvf-pack extract`: write one segment's payload to a file. For WASM
+//! segments only the bytecode is written, so `wasm-tools validate` accepts it.
+
+use super::{exit, CmdResult, Failure};
+use clap::Args;
+use loader::wasm_seg::{WasmSegment, WASM_SEG_TYPE};
+use loader::{MappedFile, RvfFile};
+use std::path::PathBuf;
+
+/// Extract a segment's payload (WASM: the bytecode alone)
+#[derive(Args, Debug)]
+#[command(after_help = "Example:\n  rvf-pack extract data.rvf --segment 2 -o solver.wasm")]
+pub struct ExtractArgs {
+    pub file: PathBuf,
+    /// Directory index of the segment
+    #[arg(long)]
+    pub segment: usize,
+    /// Output file
+    #[arg(short, long)]
+    pub out: PathBuf,
+    /// Write the payload even if its content hash does not verify
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(a: ExtractArgs) -> CmdResult {
+    let map = MappedFile::open(&a.file)?;
+    let file = RvfFile::parse(map.bytes())?;
+    if a.segment >= file.directory().len() {
+        return Err(Failure {
+            code: exit::USAGE,
+            message: format!(
+                "no segment {}: the directory lists {} segments",
+                a.segment,
+                file.directory().len()
+            ),
+        });
+    }
+    let seg = file.segment(a.segment)?;
+    let status = seg.hash_status();
+    if !a.force
+        && matches!(
+            status,
+            loader::hash::HashStatus::Mismatch | loader::hash::HashStatus::UnsupportedAlgo(_)
+        )
+    {
+        return Err(Failure {
+            code: exit::VERIFY_FAILED,
+            message: format!(
+                "segment {}: content hash {}; use --force to extract anyway",
+                a.segment,
+                status.label()
+            ),
+        });
+    }
+    let bytes = if seg.header.seg_type == WASM_SEG_TYPE {
+        WasmSegment::parse(seg.payload)?.bytecode
+    } else {
+        seg.payload
+    };
+    rvf_pack::writer::write_atomically(&a.out, |w| {
+        use std::io::Write;
+        w.write_all(bytes)
+            .map_err(|e| rvf_pack::PackError::io(&a.out, e))
+    })?;
+    println!("wrote {} bytes to {}", bytes.len(), a.out.display());
+    Ok(exit::OK)
+}

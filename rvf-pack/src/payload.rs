@@ -1,0 +1,121 @@
+//! Encoders for the payloads rvf-pack writes: vectors (runtime row layout),
+//! WASM segments with a header derived from the module, and RVFMETA.
+
+use crate::error::{PackError, Result};
+use crate::inputs::Vectors;
+use crate::wasm_info::{self, ModuleInfo};
+use loader::hash::shake256;
+use loader::meta_seg::{FileMetadataRecord, MetadataSegment, MetadataValue};
+use rvf_types::wasm_bootstrap::{WasmHeader, WASM_MAGIC};
+use std::path::Path;
+
+/// Upstream's writer cap for WASM modules.
+pub const MAX_WASM_BYTES: usize = 8 << 20;
+
+/// VEC_SEG payload: `dim u16, count u32, count × (id u64, dim × f32)`; ids 0..count.
+pub fn vec_payload(v: &Vectors, first_id: u64) -> Result<Vec<u8>> {
+    let dim = u16::try_from(v.dim)
+        .map_err(|_| PackError::Usage("vector dimension exceeds 65535".into()))?;
+    let count = u32::try_from(v.count())
+        .map_err(|_| PackError::Usage("more than 2^32 - 1 vectors".into()))?;
+    let mut p = Vec::with_capacity(6 + v.count() * (8 + 4 * v.dim));
+    p.extend_from_slice(&dim.to_le_bytes());
+    p.extend_from_slice(&count.to_le_bytes());
+    for (i, row) in v.data.chunks_exact(v.dim).enumerate() {
+        p.extend_from_slice(&(first_id + i as u64).to_le_bytes());
+        for x in row {
+            p.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    Ok(p)
+}
+
+/// What the user says about a solver module (the rest is derived).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SolverOptions {
+    pub role: u8,
+    pub target: u8,
+    pub priority: u8,
+    pub interpreter_type: u8,
+    /// Features the user declares; cross-checked against the module.
+    pub declared_features: Option<u16>,
+}
+
+/// Build a WASM_SEG payload: a `WasmHeader` derived from the module, then the bytecode.
+pub fn wasm_payload(
+    path: &Path,
+    bytecode: &[u8],
+    opts: &SolverOptions,
+) -> Result<(WasmHeader, ModuleInfo, Vec<u8>)> {
+    let werr = |what: String| PackError::Wasm {
+        file: path.to_path_buf(),
+        what,
+    };
+    if bytecode.len() > MAX_WASM_BYTES {
+        return Err(werr(format!(
+            "module is {} bytes; the limit is {MAX_WASM_BYTES}",
+            bytecode.len()
+        )));
+    }
+    let info = wasm_info::analyze(bytecode).map_err(werr)?;
+    if let Some(declared) = opts.declared_features {
+        if declared != info.required_features {
+            return Err(werr(format!(
+                "declared features [{}] but the module requires [{}]; the header would lie",
+                loader::wasm_seg::features_to_string(declared),
+                loader::wasm_seg::features_to_string(info.required_features)
+            )));
+        }
+    }
+    let header = WasmHeader {
+        wasm_magic: WASM_MAGIC,
+        header_version: 1,
+        role: opts.role,
+        target: opts.target,
+        required_features: info.required_features,
+        export_count: info.export_count,
+        bytecode_size: bytecode.len() as u32,
+        compressed_size: 0,
+        compression: 0,
+        min_memory_pages: info.min_memory_pages as u8,
+        // A maximum beyond what a u8 can state is written as "no limit";
+        // the loader then applies its own cap.
+        max_memory_pages: info
+            .max_memory_pages
+            .filter(|&m| m <= u8::MAX as u64)
+            .unwrap_or(0) as u8,
+        table_count: info.table_count.min(u8::MAX as u32) as u8,
+        bytecode_hash: shake256::<32>(bytecode),
+        bootstrap_priority: opts.priority,
+        interpreter_type: opts.interpreter_type,
+        reserved: [0; 6],
+    };
+    let mut p = Vec::with_capacity(64 + bytecode.len());
+    p.extend_from_slice(&header.to_bytes());
+    p.extend_from_slice(bytecode);
+    Ok((header, info, p))
+}
+
+/// META_SEG payload in the RVFMETA encoding: a full snapshot of file-level
+/// key/value strings, sorted by key (the encoding requires canonical order).
+pub fn meta_payload(pairs: &[(String, String)]) -> Result<Vec<u8>> {
+    let mut kv: Vec<(String, String)> = pairs.to_vec();
+    kv.sort();
+    kv.dedup_by(|a, b| a.0 == b.0);
+    let seg = MetadataSegment {
+        generation: 1,
+        base_generation: None,
+        full_snapshot: true,
+        schema: Vec::new(),
+        file_metadata: kv
+            .into_iter()
+            .map(|(key, v)| FileMetadataRecord {
+                key,
+                value: MetadataValue::String(v),
+            })
+            .collect(),
+        records: Vec::new(),
+    };
+    seg.encode()
+        .map_err(|e| PackError::Usage(format!("metadata cannot be encoded: {e:?}")))
+}

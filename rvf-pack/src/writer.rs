@@ -1,0 +1,307 @@
+//! Writing RVF files in the published 0.5.0 wire dialect: every segment on
+//! a 64-byte boundary, zero padding with `alignment_pad` set, flags /
+//! timestamp / reserved 0, `checksum_algo` 2 (SHAKE-256/128) by default, and
+//! a runtime-format MANIFEST written last whose directory lists every segment.
+//!
+//! Files are written atomically: into a temporary file in the destination's
+//! directory, fsynced, then renamed over the destination (and the directory
+//! fsynced). Appending copies the old bytes, adds segments and a new
+//! manifest, and replaces the file the same way, so a crash leaves either
+//! the complete old file or the complete new one.
+
+use crate::error::{PackError, Result};
+use loader::bytes::align64;
+use loader::hash::{self, algo};
+use loader::header::{self, HEADER_LEN};
+use loader::manifest::{DirEntry, FileIdentity, Manifest};
+use rvf_types::SegmentHeader;
+use std::io::{self, Write};
+use std::path::Path;
+
+pub const MANIFEST_TYPE: u8 = 0x05;
+
+/// A segment to be written: its type and payload bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentSpec {
+    pub seg_type: u8,
+    pub payload: Vec<u8>,
+}
+
+/// Encode one segment (header + payload + zero padding) at file offset `at`.
+pub fn encode_segment(
+    seg_type: u8,
+    segment_id: u64,
+    payload: &[u8],
+    checksum_algo: u8,
+    at: u64,
+) -> Vec<u8> {
+    let end = at + HEADER_LEN + payload.len() as u64;
+    let pad = (align64(end).unwrap_or(end) - end) as u32;
+    let mut h = SegmentHeader::new(seg_type, segment_id);
+    h.payload_length = payload.len() as u64;
+    h.checksum_algo = checksum_algo;
+    h.content_hash = hash::content_hash(checksum_algo, payload).unwrap_or([0; 16]);
+    h.alignment_pad = pad;
+    let mut out = Vec::with_capacity(64 + payload.len() + pad as usize);
+    out.extend_from_slice(&header::encode(&h));
+    out.extend_from_slice(payload);
+    out.resize(out.len() + pad as usize, 0);
+    out
+}
+
+/// Streams segments to a writer, tracking offsets and the directory.
+pub struct Packer<W: Write> {
+    out: W,
+    pos: u64,
+    next_id: u64,
+    checksum_algo: u8,
+    directory: Vec<DirEntry>,
+}
+
+impl<W: Write> Packer<W> {
+    /// Start at file offset `pos` (0 for a new file) with ids from `next_id`.
+    pub fn new(out: W, pos: u64, next_id: u64, checksum_algo: u8) -> Self {
+        Packer {
+            out,
+            pos,
+            next_id,
+            checksum_algo,
+            directory: Vec::new(),
+        }
+    }
+
+    /// Append one segment; returns its directory entry.
+    pub fn write(&mut self, seg_type: u8, payload: &[u8]) -> io::Result<DirEntry> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let bytes = encode_segment(seg_type, id, payload, self.checksum_algo, self.pos);
+        self.out.write_all(&bytes)?;
+        let e = DirEntry {
+            segment_id: id,
+            offset: self.pos,
+            payload_length: payload.len() as u64,
+            seg_type,
+        };
+        self.pos += bytes.len() as u64;
+        self.directory.push(e);
+        Ok(e)
+    }
+
+    /// Zero-fill up to the next 64-byte boundary (after a legacy tail).
+    pub fn align(&mut self) -> io::Result<()> {
+        let to = align64(self.pos).unwrap_or(self.pos);
+        self.out.write_all(&vec![0u8; (to - self.pos) as usize])?;
+        self.pos = to;
+        Ok(())
+    }
+
+    pub fn position(&self) -> u64 {
+        self.pos
+    }
+    pub fn directory(&self) -> &[DirEntry] {
+        &self.directory
+    }
+
+    /// Write the manifest last; `manifest.directory` is replaced by
+    /// `prior` entries followed by everything this packer wrote.
+    pub fn finish(mut self, mut manifest: Manifest, prior: &[DirEntry]) -> io::Result<W> {
+        let mut dir = prior.to_vec();
+        dir.extend_from_slice(&self.directory);
+        manifest.directory = dir;
+        let payload = manifest.encode();
+        let id = self.next_id;
+        let bytes = encode_segment(MANIFEST_TYPE, id, &payload, self.checksum_algo, self.pos);
+        self.out.write_all(&bytes)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Replace `dest` atomically with what `fill` writes.
+pub fn write_atomically(
+    dest: &Path,
+    fill: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> Result<()>,
+) -> Result<()> {
+    let dir = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".rvf-pack-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| PackError::io(dir, e))?;
+    {
+        let mut w = io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+        fill(&mut w)?;
+        w.flush().map_err(|e| PackError::io(tmp.path(), e))?;
+    }
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| PackError::io(tmp.path(), e))?;
+    tmp.persist(dest)
+        .map_err(|e| PackError::io(dest, e.error))?;
+    // Make the rename durable.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Manifest-level facts about a file being written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileSummary {
+    pub dimension: u16,
+    pub total_vectors: u64,
+    pub metric_id: u8,
+}
+
+/// Deterministic file identity: derived from the bytes before the manifest.
+pub fn derive_file_id(bytes_before_manifest_digest: &[u8; 16]) -> FileIdentity {
+    FileIdentity {
+        file_id: *bytes_before_manifest_digest,
+        parent_id: [0; 16],
+        parent_hash: [0; 32],
+        lineage_depth: 0,
+    }
+}
+
+/// A writer that hashes everything it passes on (for the file identity).
+pub struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: sha3::Shake256,
+}
+
+impl<W: Write> HashingWriter<W> {
+    pub fn new(inner: W) -> Self {
+        HashingWriter {
+            inner,
+            hasher: Default::default(),
+        }
+    }
+    pub fn digest16(&self) -> [u8; 16] {
+        use sha3::digest::{ExtendableOutput, XofReader};
+        let mut out = [0u8; 16];
+        self.hasher.clone().finalize_xof().read(&mut out);
+        out
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        use sha3::digest::Update;
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Create a new file at `dest` with `segments` and a manifest.
+pub fn create(dest: &Path, segments: &[SegmentSpec], summary: FileSummary) -> Result<()> {
+    write_atomically(dest, |w| {
+        let ioerr = |e| PackError::io(dest, e);
+        let mut p = Packer::new(HashingWriter::new(w), 0, 1, algo::SHAKE256_128);
+        for s in segments {
+            p.write(s.seg_type, &s.payload).map_err(ioerr)?;
+        }
+        let fid = derive_file_id(&p.out.digest16());
+        let manifest = new_manifest(1, summary, Some(fid));
+        p.finish(manifest, &[]).map_err(ioerr)?;
+        Ok(())
+    })
+}
+
+fn new_manifest(epoch: u32, s: FileSummary, fi: Option<FileIdentity>) -> Manifest {
+    Manifest {
+        epoch,
+        dimension: s.dimension,
+        total_vectors: s.total_vectors,
+        profile_id: 0,
+        metric_id: s.metric_id,
+        directory: Vec::new(),
+        deleted_ids: Vec::new(),
+        file_identity: fi,
+        segment_hashes: None,
+        trailing_bytes: 0,
+    }
+}
+
+/// What an append did.
+#[derive(Clone, Debug)]
+pub struct AppendOutcome {
+    pub new_entries: Vec<DirEntry>,
+    pub epoch: u32,
+}
+
+/// Append `segments` to the RVF file at `path`: the old bytes are kept
+/// verbatim, the new segments and a new manifest (listing the old
+/// directory, the old manifest and the new segments) follow.
+/// `extra_vectors` adds to the manifest's vector count; its dimension must
+/// agree with the file's.
+pub fn append(
+    path: &Path,
+    segments: &[SegmentSpec],
+    extra_vectors: Option<(u16, u64)>,
+) -> Result<AppendOutcome> {
+    let mapped = loader::MappedFile::open(path)?;
+    let old = mapped.bytes();
+    let file = loader::RvfFile::parse(old)?;
+    if file.has_root_page() {
+        return Err(PackError::Usage(
+            "the file is a signed store (it ends in a signed root page); appending would drop its signature".into(),
+        ));
+    }
+    let m = file.manifest();
+    let mut summary = FileSummary {
+        dimension: m.manifest.dimension,
+        total_vectors: m.manifest.total_vectors,
+        metric_id: m.manifest.metric_id,
+    };
+    if let Some((dim, n)) = extra_vectors {
+        if summary.total_vectors > 0 && summary.dimension != dim {
+            return Err(PackError::Usage(format!(
+                "the file holds {}-dimensional vectors; cannot add {dim}-dimensional ones",
+                summary.dimension
+            )));
+        }
+        summary.dimension = dim;
+        summary.total_vectors += n;
+    }
+    let mut prior = file.directory().to_vec();
+    prior.push(DirEntry {
+        segment_id: m.header.segment_id,
+        offset: m.offset,
+        payload_length: m.header.payload_length,
+        seg_type: MANIFEST_TYPE,
+    });
+    let next_id = prior.iter().map(|e| e.segment_id).max().unwrap_or(0) + 1;
+    let epoch = m.manifest.epoch.wrapping_add(1);
+    let identity = m.manifest.file_identity;
+    let body_end = file.body_end();
+    let mut outcome = AppendOutcome {
+        new_entries: Vec::new(),
+        epoch,
+    };
+    write_atomically(path, |w| {
+        let ioerr = |e| PackError::io(path, e);
+        w.write_all(&old[..body_end as usize]).map_err(ioerr)?;
+        let mut p = Packer::new(w, body_end, next_id, algo::SHAKE256_128);
+        p.align().map_err(ioerr)?;
+        for s in segments {
+            p.write(s.seg_type, &s.payload).map_err(ioerr)?;
+        }
+        outcome.new_entries = p.directory().to_vec();
+        let fid = identity.or_else(|| {
+            Some(derive_file_id(&hash::shake256::<16>(
+                &old[..body_end as usize],
+            )))
+        });
+        p.finish(new_manifest(epoch, summary, fid), &prior)
+            .map_err(ioerr)?;
+        Ok(())
+    })?;
+    Ok(outcome)
+}

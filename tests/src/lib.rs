@@ -1,0 +1,1 @@
+//! End-to-end suite of rvf-boot (see `tests/tests/`).
