@@ -1,2 +1,30 @@
-//! # rvf-interpreter: the sandbox (filled in by the runtime issue)
+//! # rvf-interpreter: the sandbox
+//!
+//! Embeds the wasmi interpreter (no JIT: iOS and bare metal) with hard
+//! limits — fuel, linear memory, recursion, tables — and no imports but the
+//! four `rvf` functions of the solver ABI (`docs/ABI.md`), served from
+//! caller-supplied byte arrays. Knows nothing about RVF files: the loader
+//! supplies the arrays and a hook to verify them before bulk reads.
+//!
+//! - [`caps`]: the `WASM_FEAT_*` bits this build can run (one source of truth);
+//! - [`sandbox`]: engine per feature set, module admission, one run;
+//! - [`host`]: the `rvf` host functions;
+//! - [`limits`]: limits and the resource limiter;
+//! - [`error`]: one error variant per way a module is refused or stopped.
+
 #![no_std]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod caps;
+pub mod error;
+pub mod host;
+pub mod limits;
+pub mod sandbox;
+
+pub use error::SandboxError;
+pub use limits::Limits;
+pub use microkernel::abi;
+pub use sandbox::{Admitted, RunOutput, Sandbox};

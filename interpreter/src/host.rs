@@ -1,0 +1,168 @@
+//! The `rvf` host functions of the solver ABI, served from caller-supplied
+//! byte arrays (`ArraySource`). Each copies a bounds-checked range into
+//! guest memory and returns a negative code on any bad request; none can
+//! panic the host. Counters record calls, rows and bytes served.
+
+use crate::limits::Limiter;
+use microkernel::abi::status;
+use microkernel::source::ArraySource;
+use wasmi::{Caller, Extern, Linker, Memory};
+
+/// A hook run before the first bulk read of each array (the loader uses it
+/// to verify the segment hash before serving a whole array).
+pub type BulkReadCheck<'a> = &'a mut dyn FnMut(u32) -> bool;
+
+/// What the host served during a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HostStats {
+    pub calls: u64,
+    pub rows_served: u64,
+    pub bytes_served: u64,
+    pub refused: u64,
+}
+
+/// Per-run host state (the `T` of the wasmi `Store`).
+pub struct HostState<'a> {
+    pub source: ArraySource<'a>,
+    pub bulk_check: Option<BulkReadCheck<'a>>,
+    pub checked: u32,
+    pub limiter: Limiter,
+    pub stats: HostStats,
+}
+
+/// Imports the ABI allows: (name, params, results) in wasm value types.
+pub const IMPORTS: [(&str, &[wasmi::ValType], &[wasmi::ValType]); 4] = {
+    use wasmi::ValType::{I32, I64};
+    [
+        ("info", &[I32], &[I64]),
+        ("read", &[I32, I64, I32, I32], &[I32]),
+        ("row", &[I32, I32, I32, I32, I32], &[I64]),
+        ("degrees", &[I32, I32, I32, I32], &[I32]),
+    ]
+};
+
+fn memory(caller: &Caller<'_, HostState<'_>>) -> Option<Memory> {
+    caller.get_export("memory").and_then(Extern::into_memory)
+}
+
+fn write(caller: &mut Caller<'_, HostState<'_>>, dst: u32, bytes: &[u8]) -> bool {
+    let Some(mem) = memory(caller) else {
+        return false;
+    };
+    let ok = mem.write(&mut *caller, dst as usize, bytes).is_ok();
+    if ok {
+        caller.data_mut().stats.bytes_served += bytes.len() as u64;
+    }
+    ok
+}
+
+fn refuse<T>(caller: &mut Caller<'_, HostState<'_>>, code: T) -> T {
+    caller.data_mut().stats.refused += 1;
+    code
+}
+
+/// Register the four `rvf` functions.
+pub fn define(linker: &mut Linker<HostState<'_>>) -> Result<(), wasmi::Error> {
+    linker.func_wrap(
+        "rvf",
+        "info",
+        |mut caller: Caller<'_, HostState<'_>>, key: u32| -> i64 {
+            caller.data_mut().stats.calls += 1;
+            use microkernel::source::DataSource;
+            let mut src = caller.data().source;
+            src.info(key)
+        },
+    )?;
+    linker.func_wrap(
+        "rvf",
+        "read",
+        |mut caller: Caller<'_, HostState<'_>>, array: u32, off: u64, len: u32, dst: u32| -> i32 {
+            caller.data_mut().stats.calls += 1;
+            let src = caller.data().source;
+            let bytes = src.array(array);
+            let Some(range) = usize::try_from(off)
+                .ok()
+                .and_then(|o| Some(o..o.checked_add(len as usize)?))
+                .and_then(|r| bytes.get(r))
+            else {
+                return refuse(&mut caller, status::HOST_READ);
+            };
+            // Verify the array's segment before the first bulk read of it.
+            let bit = 1u32 << (array.min(31));
+            if caller.data().checked & bit == 0 {
+                let ok = match caller.data_mut().bulk_check.as_mut() {
+                    Some(check) => check(array),
+                    None => true,
+                };
+                if !ok {
+                    return refuse(&mut caller, status::HOST_READ);
+                }
+                caller.data_mut().checked |= bit;
+            }
+            if write(&mut caller, dst, range) {
+                status::OK
+            } else {
+                refuse(&mut caller, status::HOST_READ)
+            }
+        },
+    )?;
+    linker.func_wrap(
+        "rvf",
+        "row",
+        |mut caller: Caller<'_, HostState<'_>>,
+         set: u32,
+         u: u32,
+         cols: u32,
+         vals: u32,
+         cap: u32|
+         -> i64 {
+            caller.data_mut().stats.calls += 1;
+            let src = caller.data().source;
+            let (c, v) = match src.row_bytes(set, u) {
+                Ok(x) => x,
+                Err(e) => return refuse(&mut caller, e as i64),
+            };
+            let n = c.len() / 4;
+            if n > cap as usize {
+                return n as i64;
+            }
+            caller.data_mut().stats.rows_served += 1;
+            if !write(&mut caller, cols, c) || (vals != 0 && !write(&mut caller, vals, v)) {
+                return refuse(&mut caller, status::HOST_READ as i64);
+            }
+            n as i64
+        },
+    )?;
+    linker.func_wrap(
+        "rvf",
+        "degrees",
+        |mut caller: Caller<'_, HostState<'_>>, set: u32, ids: u32, n: u32, out: u32| -> i32 {
+            caller.data_mut().stats.calls += 1;
+            // Bound the host-side buffer: at most 1 Mi ids per call.
+            if n > 1 << 20 {
+                return refuse(&mut caller, status::BAD_PARAMS);
+            }
+            let Some(mem) = memory(&caller) else {
+                return refuse(&mut caller, status::HOST_READ);
+            };
+            let mut idb = alloc::vec![0u8; n as usize * 4];
+            if mem.read(&caller, ids as usize, &mut idb).is_err() {
+                return refuse(&mut caller, status::HOST_READ);
+            }
+            let src = caller.data().source;
+            let mut outb = alloc::vec::Vec::with_capacity(idb.len());
+            for c in idb.chunks_exact(4) {
+                match src.degree(set, u32::from_le_bytes([c[0], c[1], c[2], c[3]])) {
+                    Ok(d) => outb.extend_from_slice(&d.to_le_bytes()),
+                    Err(e) => return refuse(&mut caller, e),
+                }
+            }
+            if write(&mut caller, out, &outb) {
+                status::OK
+            } else {
+                refuse(&mut caller, status::HOST_READ)
+            }
+        },
+    )?;
+    Ok(())
+}

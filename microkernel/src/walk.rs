@@ -1,0 +1,79 @@
+//! Monte Carlo estimate of one PPR entry π(s, t): `num_walks` walks from s;
+//! each step ends with probability α, else moves to a uniform out-neighbour
+//! (a node without out-edges keeps the walk). The estimate is the fraction
+//! of walks ending at t, with standard error √(p̂(1−p̂)/W).
+//!
+//! Walk i draws from its own SplitMix stream (seed, i), so the result does
+//! not depend on batching. Work is O(W/α) row reads, independent of n.
+
+use crate::abi::{info, set, status, Params};
+use crate::push::read_row;
+use crate::rng::SplitMix;
+use crate::source::DataSource;
+use alloc::vec::Vec;
+
+pub struct WalkResult {
+    pub estimate: f64,
+    pub std_error: f64,
+    pub walks: u64,
+    pub steps: u64,
+    pub status: i32,
+}
+
+pub fn estimate(src: &mut impl DataSource, p: &Params) -> Result<WalkResult, i32> {
+    let n = src.info(info::ROWS);
+    if n < 0 {
+        return Err(status::MISSING_DATA);
+    }
+    if !(p.alpha > 0.0 && p.alpha < 1.0)
+        || p.num_walks == 0
+        || p.source as i64 >= n
+        || p.target as i64 >= n
+    {
+        return Err(status::BAD_PARAMS);
+    }
+    let limit = if p.work_budget == 0 {
+        1_000_000_000
+    } else {
+        p.work_budget
+    };
+    let mut nbrs: Vec<u32> = Vec::new();
+    let (mut hits, mut steps) = (0u64, 0u64);
+    let mut st = status::OK;
+    let mut done = 0u64;
+    'walks: for i in 0..p.num_walks as u64 {
+        let mut rng = SplitMix::stream(p.seed, i);
+        let mut cur = p.source;
+        loop {
+            if rng.next_f64() < p.alpha {
+                break;
+            }
+            if steps >= limit {
+                st = status::BUDGET;
+                break 'walks;
+            }
+            steps += 1;
+            let d = read_row(src, set::FORWARD, cur, &mut nbrs)?;
+            if d > 0 {
+                let next = nbrs[rng.below(d as u32) as usize];
+                if next as i64 >= n {
+                    return Err(status::BAD_DATA);
+                }
+                cur = next;
+            }
+        }
+        done += 1;
+        if cur == p.target {
+            hits += 1;
+        }
+    }
+    let w = done.max(1) as f64;
+    let est = hits as f64 / w;
+    Ok(WalkResult {
+        estimate: est,
+        std_error: libm::sqrt(est * (1.0 - est) / w),
+        walks: done,
+        steps,
+        status: st,
+    })
+}
