@@ -45,9 +45,44 @@ pub struct Sandbox {
 
 /// A module that validated under the sandbox's features and whose imports
 /// and exports match the ABI.
+/// It carries the sandbox that admitted it, so it always runs in the
+/// engine (and with the features and limits) it was validated for.
 #[derive(Clone)]
 pub struct Admitted {
     module: Module,
+    sandbox: Sandbox,
+}
+
+impl Admitted {
+    /// The feature set this module was validated (and will run) with.
+    pub fn features(&self) -> u16 {
+        self.sandbox.features
+    }
+
+    /// Run `params` (with k-NN `input`) in a fresh instance over `source`.
+    /// `max_memory_bytes` lowers the memory cap (e.g. from the header).
+    pub fn run<'a>(
+        &self,
+        params: &Params,
+        input: &[u8],
+        source: ArraySource<'a>,
+        bulk_check: Option<BulkReadCheck<'a>>,
+        max_memory_bytes: Option<u64>,
+    ) -> Result<RunOutput, SandboxError> {
+        self.sandbox.run_module(
+            &self.module,
+            params,
+            input,
+            source,
+            bulk_check,
+            max_memory_bytes,
+        )
+    }
+
+    /// Instantiate (with no data and a small fuel budget) and ask the ABI version.
+    pub fn abi_version(&self) -> Result<u32, SandboxError> {
+        self.sandbox.abi_version(&self.module)
+    }
 }
 
 /// What one run produced.
@@ -152,14 +187,15 @@ impl Sandbox {
                 }
             }
         }
-        Ok(Admitted { module })
+        Ok(Admitted {
+            module,
+            sandbox: self.clone(),
+        })
     }
 
-    /// Run `params` (with k-NN `input`) in a fresh instance over `source`.
-    /// `max_memory_bytes` overrides the default cap (e.g. from the header).
-    pub fn run<'a>(
+    fn run_module<'a>(
         &self,
-        m: &Admitted,
+        module: &Module,
         params: &Params,
         input: &[u8],
         source: ArraySource<'a>,
@@ -188,7 +224,7 @@ impl Sandbox {
         let mut linker = Linker::new(&self.engine);
         host::define(&mut linker).map_err(|e| SandboxError::Trap(e.to_string()))?;
         let result = (|| {
-            let inst = linker.instantiate_and_start(&mut store, &m.module)?;
+            let inst = linker.instantiate_and_start(&mut store, module)?;
             run_instance(
                 &mut store,
                 &inst,
@@ -214,6 +250,47 @@ impl Sandbox {
                     cap,
                 },
             )),
+            Err(RunError::Sandbox(e)) => Err(e),
+        }
+    }
+
+    fn abi_version(&self, module: &Module) -> Result<u32, SandboxError> {
+        let probe = Sandbox {
+            limits: Limits {
+                fuel: 10_000_000,
+                ..self.limits
+            },
+            ..self.clone()
+        };
+        let state = HostState {
+            source: ArraySource::empty(),
+            bulk_check: None,
+            checked: 0,
+            limiter: Limiter {
+                max_memory: probe.limits.max_memory_bytes as usize,
+                max_table: probe.limits.max_table_elements as usize,
+                memory_denied: false,
+            },
+            stats: HostStats::default(),
+        };
+        let mut store = Store::new(&probe.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        store
+            .set_fuel(probe.limits.fuel)
+            .map_err(|e| SandboxError::Trap(e.to_string()))?;
+        let mut linker = Linker::new(&probe.engine);
+        host::define(&mut linker).map_err(|e| SandboxError::Trap(e.to_string()))?;
+        let r = (|| -> Result<u32, RunError> {
+            let inst = linker.instantiate_and_start(&mut store, module)?;
+            Ok(typed::<(), u32>(&store, &inst, "rvf_abi_version")?.call(&mut store, ())?)
+        })();
+        let flags = Flags {
+            memory_denied: store.data().limiter.memory_denied,
+            cap: probe.limits.max_memory_bytes,
+        };
+        match r {
+            Ok(v) => Ok(v),
+            Err(RunError::Wasm(e)) => Err(probe.map_error(&e, &flags)),
             Err(RunError::Sandbox(e)) => Err(e),
         }
     }

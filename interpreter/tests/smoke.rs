@@ -50,7 +50,7 @@ fn cg_parity_tridiagonal() {
         .unwrap();
         let sb = Sandbox::new(feats, Limits::default());
         let m = sb.admit(&bytes).unwrap();
-        let out = sb.run(&m, &p, &[], src, None, None).unwrap();
+        let out = m.run(&p, &[], src, None, None).unwrap();
         println!(
             "{file}: {:?} fuel {} host {:?}",
             out.report, out.fuel_used, out.host

@@ -29,6 +29,8 @@ pub mod hash;
 pub mod header;
 pub mod manifest;
 pub mod meta_seg;
+#[cfg(feature = "run")]
+pub mod runtime;
 pub mod sparse_seg;
 pub mod vec_seg;
 pub mod verify;

@@ -5,6 +5,7 @@ mod create;
 pub mod describe;
 mod extract;
 mod inspect;
+mod solve;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -19,6 +20,14 @@ pub mod exit {
     pub const BAD_INPUT: u8 = 3;
     pub const BAD_CONTAINER: u8 = 4;
     pub const IO: u8 = 5;
+    pub const NO_SOLVER: u8 = 6;
+    pub const REFUSED: u8 = 7;
+    pub const OUT_OF_FUEL: u8 = 8;
+    pub const MEMORY_LIMIT: u8 = 9;
+    pub const STACK: u8 = 10;
+    pub const TRAP: u8 = 11;
+    pub const SOLVER_REFUSED: u8 = 12;
+    pub const NOT_CONVERGED: u8 = 13;
 }
 
 const EXIT_CODES: &str = "\
@@ -28,7 +37,11 @@ Exit codes:
   2  usage error (bad arguments)
   3  bad input file (vectors, matrix, right-hand side, or WASM module)
   4  not a readable RVF file (malformed container)
-  5  I/O error";
+  5  I/O error
+  6  no runnable solver segment            7  forced segment refused before execution
+  8  out of fuel                           9  memory limit
+  10 stack overflow                        11 module trapped / malformed result
+  12 the solver refused its input          13 stopped without converging (result written)";
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +62,8 @@ enum Command {
     Inspect(inspect::InspectArgs),
     Verify(verify::VerifyArgs),
     Extract(extract::ExtractArgs),
+    Select(solve::SelectArgs),
+    Run(solve::RunArgs),
 }
 
 /// A failure with the exit code it maps to.
@@ -89,6 +104,8 @@ pub fn main() -> ExitCode {
         Command::Inspect(a) => inspect::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Extract(a) => extract::run(a),
+        Command::Select(a) => solve::select(a),
+        Command::Run(a) => solve::run(a),
     };
     match r {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,391 @@
+//! Choosing, verifying and running a file's solver (feature `run`).
+//!
+//! **Selection rule** (documented in docs/ABI.md): a WASM segment is a
+//! candidate when it decodes, its role is runnable (Microkernel or
+//! Combined), its target is one this host runs (Wasm32, BareTile), its
+//! `required_features` ⊆ the host's (after the user's mask), its segment
+//! hash and SHAKE-256 bytecode hash verify **on a private copy**, the module
+//! validates in an engine restricted to the *declared* features (so a header
+//! that under-declares is rejected here), its imports and exports match the
+//! ABI, and it reports an ABI major we speak. Candidates are ranked by
+//! `bootstrap_priority` (lower first), then by more declared features
+//! (prefer SIMD when available), then by file order.
+//!
+//! Data segments are served to the sandbox straight from the file; by
+//! default a data segment's hash is checked before its first bulk read
+//! (global methods, k-NN); `verify_data` checks every data segment up front.
+
+use crate::container::RvfFile;
+use crate::hash::HashStatus;
+use crate::sparse_seg::{SparseArray, SparseMatrix, SPARSE_SEG_TYPE};
+use crate::vec_seg::{VectorSegment, VEC_SEG_TYPE};
+use crate::wasm_seg::{
+    features_to_string, role_name, target_name, BytecodeHashStatus, WasmHeader, WasmSegment,
+    WASM_SEG_TYPE,
+};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+pub use interpreter::{abi, caps, Admitted, Limits, RunOutput, Sandbox, SandboxError};
+use microkernel::source::ArraySource;
+
+/// Why a candidate was not (or could not be) chosen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rejection {
+    Malformed(String),
+    Role(u8),
+    Target(u8),
+    MissingFeatures {
+        needs: u16,
+        host: u16,
+    },
+    SegmentHash(HashStatus),
+    BytecodeHash(BytecodeHashStatus),
+    /// Validation, import or export failure under the declared features.
+    Module(SandboxError),
+    Abi(u32),
+}
+
+impl core::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Rejection::Malformed(e) => write!(f, "malformed WASM segment: {e}"),
+            Rejection::Role(r) => write!(
+                f,
+                "role {} is not runnable (need microkernel or combined)",
+                role_name(*r)
+            ),
+            Rejection::Target(t) => write!(
+                f,
+                "target {} is not one this host runs (wasm32, bare-tile)",
+                target_name(*t)
+            ),
+            Rejection::MissingFeatures { needs, host } => write!(
+                f,
+                "needs {}, host lacks it (host has {})",
+                features_to_string(needs & !host),
+                features_to_string(*host)
+            ),
+            Rejection::SegmentHash(s) => write!(f, "segment content hash {}", s.label()),
+            Rejection::BytecodeHash(s) => write!(f, "bytecode hash {}", s.label()),
+            Rejection::Module(e) => write!(f, "{e}"),
+            Rejection::Abi(v) => write!(
+                f,
+                "speaks solver ABI {}.{}, host speaks {}.x",
+                v >> 16,
+                v & 0xFFFF,
+                abi::ABI_MAJOR
+            ),
+        }
+    }
+}
+
+/// One WASM segment and the verdict on it.
+#[derive(Clone)]
+pub struct Candidate {
+    pub index: usize,
+    pub offset: u64,
+    pub header: Option<WasmHeader>,
+    pub rejection: Option<Rejection>,
+    admitted: Option<Admitted>,
+}
+
+impl core::fmt::Debug for Candidate {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Candidate")
+            .field("index", &self.index)
+            .field("offset", &self.offset)
+            .field("rejection", &self.rejection)
+            .finish()
+    }
+}
+
+/// The outcome of selection, with every candidate explained.
+#[derive(Clone, Debug)]
+pub struct Selection {
+    pub host_features: u16,
+    pub candidates: Vec<Candidate>,
+    /// Index into `candidates` of the chosen one.
+    pub chosen: Option<usize>,
+    /// True when the user forced a segment.
+    pub forced: bool,
+}
+
+impl Selection {
+    pub fn chosen(&self) -> Option<&Candidate> {
+        self.chosen.map(|i| &self.candidates[i])
+    }
+    /// The verdict text for a candidate.
+    pub fn verdict(&self, i: usize) -> String {
+        let c = &self.candidates[i];
+        match (&c.rejection, self.chosen == Some(i)) {
+            (Some(r), _) => format!("rejected: {r}"),
+            (None, true) => String::from("selected"),
+            (None, false) => String::from("eligible (ranked lower)"),
+        }
+    }
+}
+
+/// Judge one WASM segment (everything but ranking).
+fn judge(file: &RvfFile<'_>, index: usize, host: u16, limits: &Limits) -> Candidate {
+    let mut c = Candidate {
+        index,
+        offset: file.directory()[index].offset,
+        header: None,
+        rejection: None,
+        admitted: None,
+    };
+    let seg = match file.segment(index) {
+        Ok(s) => s,
+        Err(e) => {
+            c.rejection = Some(Rejection::Malformed(format!("{e}")));
+            return c;
+        }
+    };
+    // Everything below works on a private copy, never on the live mapping.
+    let payload: Vec<u8> = seg.payload.to_vec();
+    let w = match WasmSegment::parse(&payload) {
+        Ok(w) => w,
+        Err(e) => {
+            c.rejection = Some(Rejection::Malformed(format!("{e}")));
+            return c;
+        }
+    };
+    let h = w.header;
+    c.header = Some(h);
+    let reject = |c: &mut Candidate, r| {
+        c.rejection = Some(r);
+    };
+    if !matches!(h.role, 0 | 2) {
+        reject(&mut c, Rejection::Role(h.role));
+    } else if !matches!(h.target, 0 | 4) {
+        reject(&mut c, Rejection::Target(h.target));
+    } else if h.required_features & !host != 0 {
+        reject(
+            &mut c,
+            Rejection::MissingFeatures {
+                needs: h.required_features,
+                host,
+            },
+        );
+    } else {
+        let seg_hash = crate::hash::verify_content_hash(
+            seg.header.checksum_algo,
+            &seg.header.content_hash,
+            &payload,
+        );
+        let code_hash = w.bytecode_hash_status();
+        if matches!(
+            seg_hash,
+            HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)
+        ) {
+            reject(&mut c, Rejection::SegmentHash(seg_hash));
+        } else if code_hash != BytecodeHashStatus::Verified {
+            reject(&mut c, Rejection::BytecodeHash(code_hash));
+        } else {
+            let sb = Sandbox::new(h.required_features, *limits);
+            match sb.admit(w.bytecode) {
+                Err(e) => reject(&mut c, Rejection::Module(e)),
+                Ok(m) => match m.abi_version() {
+                    Err(e) => reject(&mut c, Rejection::Module(e)),
+                    Ok(v) if v >> 16 != abi::ABI_MAJOR => reject(&mut c, Rejection::Abi(v)),
+                    Ok(_) => c.admitted = Some(m),
+                },
+            }
+        }
+    }
+    c
+}
+
+/// Judge every WASM segment and pick one. `force` picks a directory index
+/// (still fully verified).
+pub fn select(
+    file: &RvfFile<'_>,
+    host_features: u16,
+    limits: &Limits,
+    force: Option<usize>,
+) -> Selection {
+    let host = host_features & caps::host_features();
+    let candidates: Vec<Candidate> = file
+        .directory()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.seg_type == WASM_SEG_TYPE)
+        .map(|(i, _)| judge(file, i, host, limits))
+        .collect();
+    let chosen = match force {
+        Some(n) => candidates
+            .iter()
+            .position(|c| c.index == n && c.rejection.is_none()),
+        None => candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.rejection.is_none())
+            .filter_map(|(i, c)| Some((i, c.index, c.header?)))
+            .min_by_key(|(_, index, h)| {
+                (
+                    h.bootstrap_priority,
+                    core::cmp::Reverse(h.required_features.count_ones()),
+                    *index,
+                )
+            })
+            .map(|(i, _, _)| i),
+    };
+    Selection {
+        host_features: host,
+        candidates,
+        chosen,
+        forced: force.is_some(),
+    }
+}
+
+/// Errors of a run, before or during execution.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunError {
+    /// No candidate qualified (or the forced one did not).
+    NoSolver,
+    /// A data segment failed its check.
+    Data(String),
+    Sandbox(SandboxError),
+}
+
+impl core::fmt::Display for RunError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            RunError::NoSolver => f.write_str("no runnable solver segment"),
+            RunError::Data(e) => write!(f, "data segment refused: {e}"),
+            RunError::Sandbox(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The data segments a run reads (first sparse and first vector segment).
+pub struct DataSegments<'a> {
+    pub sparse: Option<(usize, SparseMatrix<'a>)>,
+    pub vectors: Option<(usize, VectorSegment<'a>)>,
+}
+
+/// Locate (O(1) per segment) the data segments.
+pub fn data_segments<'a>(file: &RvfFile<'a>) -> Result<DataSegments<'a>, RunError> {
+    let mut d = DataSegments {
+        sparse: None,
+        vectors: None,
+    };
+    for (i, e) in file.directory().iter().enumerate() {
+        if e.seg_type == SPARSE_SEG_TYPE && d.sparse.is_none() {
+            let s = file
+                .segment(i)
+                .map_err(|e| RunError::Data(format!("{e}")))?;
+            d.sparse = Some((
+                i,
+                SparseMatrix::parse(s.payload)
+                    .map_err(|e| RunError::Data(format!("segment {i}: {e}")))?,
+            ));
+        }
+        if e.seg_type == VEC_SEG_TYPE && d.vectors.is_none() {
+            let s = file
+                .segment(i)
+                .map_err(|e| RunError::Data(format!("{e}")))?;
+            d.vectors = Some((
+                i,
+                VectorSegment::parse(s.payload)
+                    .map_err(|e| RunError::Data(format!("segment {i}: {e}")))?,
+            ));
+        }
+    }
+    Ok(d)
+}
+
+impl<'a> DataSegments<'a> {
+    /// The arrays the sandbox serves.
+    pub fn source(&self) -> ArraySource<'a> {
+        let mut src = ArraySource::empty();
+        if let Some((_, m)) = &self.sparse {
+            for a in SparseArray::ALL {
+                src.sparse[a as usize] = m.array_bytes(a);
+            }
+            src.rows = m.header.rows as i64;
+            src.cols = m.header.cols as i64;
+            src.nnz = m.header.nnz as i64;
+        }
+        if let Some((_, v)) = &self.vectors {
+            src.vectors = v.row_bytes();
+            src.vec_dim = v.dim as i64;
+            src.vec_count = v.count as i64;
+        }
+        src
+    }
+}
+
+/// Check a data segment: content hash (mismatch refuses; not set is allowed).
+fn check_segment(file: &RvfFile<'_>, index: usize) -> Result<(), String> {
+    let s = file.segment(index).map_err(|e| format!("{e}"))?;
+    match s.hash_status() {
+        HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_) => Err(format!(
+            "segment {index}: content hash {}",
+            s.hash_status().label()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Verify every data segment up front: hashes and the full structural check.
+pub fn verify_data(file: &RvfFile<'_>, d: &DataSegments<'_>) -> Result<(), RunError> {
+    if let Some((i, m)) = &d.sparse {
+        check_segment(file, *i).map_err(RunError::Data)?;
+        m.validate()
+            .map_err(|e| RunError::Data(format!("segment {i}: {e}")))?;
+    }
+    if let Some((i, _)) = &d.vectors {
+        check_segment(file, *i).map_err(RunError::Data)?;
+    }
+    Ok(())
+}
+
+/// Run the chosen solver with `params` (and k-NN `input`), under the
+/// limits it was selected with.
+pub fn run(
+    file: &RvfFile<'_>,
+    sel: &Selection,
+    params: &abi::Params,
+    input: &[u8],
+    verify_data_first: bool,
+) -> Result<RunOutput, RunError> {
+    let c = sel.chosen().ok_or(RunError::NoSolver)?;
+    let (Some(h), Some(m)) = (c.header, &c.admitted) else {
+        return Err(RunError::NoSolver);
+    };
+    let data = data_segments(file)?;
+    if verify_data_first {
+        verify_data(file, &data)?;
+    }
+    let (sparse_idx, vec_idx) = (
+        data.sparse.as_ref().map(|x| x.0),
+        data.vectors.as_ref().map(|x| x.0),
+    );
+    let mut failure: Option<String> = None;
+    let mut check = |array: u32| -> bool {
+        let idx = if array == abi::array::VECTORS {
+            vec_idx
+        } else {
+            sparse_idx
+        };
+        match idx.map(|i| check_segment(file, i)) {
+            Some(Err(e)) => {
+                failure = Some(e);
+                false
+            }
+            _ => true,
+        }
+    };
+    let cap = if h.max_memory_pages != 0 {
+        Some(h.max_memory_pages as u64 * 65536)
+    } else {
+        None
+    };
+    let out = m.run(params, input, data.source(), Some(&mut check), cap);
+    if let Some(e) = failure {
+        return Err(RunError::Data(e));
+    }
+    out.map_err(RunError::Sandbox)
+}
