@@ -9,7 +9,7 @@ use loader::runtime::{self, abi, caps, Limits, RunError, SandboxError, Selection
 use loader::wasm_seg::{feature_from_name, features_to_string};
 use loader::{MappedFile, RvfFile};
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Host and limit options shared by `select` and `run`.
 #[derive(Args, Debug, Clone)]
@@ -142,7 +142,7 @@ fn print_selection(sel: &Selection, explain: bool) {
     }
 }
 
-fn open_and_select(file: &PathBuf, h: &HostArgs) -> Result<(MappedFile, u16, Limits), Failure> {
+fn open_with_host(file: &Path, h: &HostArgs) -> Result<(MappedFile, u16, Limits), Failure> {
     let map = MappedFile::open(file)?;
     let mask = host_mask(h.host_features.as_deref())?;
     Ok((map, mask, limits(h)))
@@ -184,7 +184,7 @@ pub struct SelectArgs {
 }
 
 pub fn select(a: SelectArgs) -> CmdResult {
-    let (map, mask, lim) = open_and_select(&a.file, &a.host)?;
+    let (map, mask, lim) = open_with_host(&a.file, &a.host)?;
     let file = RvfFile::parse(map.bytes())?;
     let sel = runtime::select(&file, mask, &lim, a.host.segment);
     if a.host.json {
@@ -330,7 +330,7 @@ fn query_bytes(a: &RunArgs, file: &RvfFile<'_>) -> Result<Vec<u8>, Failure> {
 }
 
 pub fn run(a: RunArgs) -> CmdResult {
-    let (map, mask, lim) = open_and_select(&a.file, &a.host)?;
+    let (map, mask, lim) = open_with_host(&a.file, &a.host)?;
     let file = RvfFile::parse(map.bytes())?;
     let sel = runtime::select(&file, mask, &lim, a.host.segment);
     if sel.chosen.is_none() {
@@ -499,7 +499,7 @@ fn print_table(r: &[(u32, f64)], kind: u32, m: Method, top: usize) {
     }
 }
 
-fn write_results(path: &PathBuf, r: &[(u32, f64)], kind: u32) -> Result<(), Failure> {
+fn write_results(path: &Path, r: &[(u32, f64)], kind: u32) -> Result<(), Failure> {
     let io = |e: std::io::Error| Failure {
         code: exit::IO,
         message: format!("{}: {e}", path.display()),

@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests (each test binary includes this).
 #![allow(dead_code)]
 
+pub mod solve;
+
 use std::path::{Path, PathBuf};
 
 /// The repository root (tests run with the package dir as cwd).
