@@ -204,3 +204,147 @@ fn append_keeps_old_bytes() {
     assert_eq!(&after[..before.len()], &before[..]);
     assert_eq!(run(&["verify", s(&out)]).status.code(), Some(0));
 }
+
+/// A module speaking the solver ABI whose `rvf_run` body is `run`.
+fn abi_module(imports: &str, run: &str, extra: &str) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module {imports}
+          (memory (export "memory") 1 4096)
+          (data (i32.const 0) "\00\00\01\00")
+          (func (export "rvf_abi_version") (result i32) i32.const 0x10000)
+          (func (export "rvf_alloc") (param i32) (result i32) i32.const 1024)
+          (func (export "rvf_set_params") (param i32 i32) (result i32) i32.const 0)
+          (func (export "rvf_run") (result i32) {run})
+          (func (export "rvf_result_ptr") (result i32) i32.const 0)
+          (func (export "rvf_result_len") (result i32) i32.const 0)
+          (func (export "rvf_report_ptr") (result i32) i32.const 0) {extra})"#
+    ))
+    .unwrap()
+}
+
+fn file_with_solver(dir: &Path, name: &str, module: &[u8]) -> PathBuf {
+    let w = dir.join(format!("{name}.wasm"));
+    std::fs::write(&w, module).unwrap();
+    let out = dir.join(format!("{name}.rvf"));
+    let o = run(&[
+        "create",
+        s(&out),
+        "--matrix",
+        s(&samples().join("karate.mtx")),
+        "--solver",
+        s(&w),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+#[test]
+fn hostile_modules_get_distinct_exit_codes() {
+    let d = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<u8>, &[&str], i32, &str); 5] = [
+        ("loop", abi_module("", "(loop $l (br $l)) i32.const 0", ""), &["--fuel", "20000000"], 8, "out of fuel"),
+        (
+            "grow",
+            abi_module("", "(loop $l (br_if $l (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) i32.const 0", ""),
+            &["--max-memory", "32M"],
+            9,
+            "memory limit",
+        ),
+        (
+            "recurse",
+            abi_module("", "i32.const 0 call $r", "(func $r (param i32) (result i32) local.get 0 call $r)"),
+            &[],
+            10,
+            "call stack exhausted",
+        ),
+        (
+            "wasi",
+            abi_module(r#"(import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))"#, "i32.const 0", ""),
+            &[],
+            6,
+            "imports wasi_snapshot_preview1.fd_write",
+        ),
+        ("forced-wasi", abi_module(r#"(import "env" "system" (func))"#, "i32.const 0", ""), &["--segment", "1"], 7, "imports env.system"),
+    ];
+    for (name, module, extra, code, msg) in cases {
+        let f = file_with_solver(d.path(), name, &module);
+        let mut args = vec!["run", s(&f), "ppr-forward"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(code), "{name}: {err}");
+        assert!(err.contains(msg), "{name}: {err}");
+    }
+    // The same process-level tool still works on a good file afterwards.
+    let good = file_with_solver(d.path(), "good", &abi_module("", "i32.const 0", ""));
+    assert_eq!(
+        run(&["run", s(&good), "ppr-forward"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn host_feature_mask_switches_variant_with_identical_results() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("k.rvf");
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../microkernel/dist");
+    let o = run(&[
+        "create",
+        s(&out),
+        "--matrix",
+        s(&samples().join("karate.mtx")),
+        "--with-transpose",
+        "--solver",
+        s(&dist.join("solver-baseline.wasm")),
+        "--solver",
+        s(&dist.join("solver-simd.wasm")),
+    ]);
+    assert!(o.status.success());
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut a = vec![
+            "run",
+            s(&out),
+            "ppr-backward",
+            "--target",
+            "33",
+            "--epsilon",
+            "1e-7",
+            "--json",
+        ];
+        a.extend_from_slice(extra);
+        let o = run(&a);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let all = json(&[]);
+    let base = json(&["--host-features", "-simd"]);
+    assert_eq!(all["segment"]["required_features"], "simd");
+    assert_eq!(base["segment"]["required_features"], "none");
+    assert_eq!(all["output_digest"], base["output_digest"]);
+    assert_eq!(all["results"], base["results"]);
+    // select --explain says why the SIMD variant lost.
+    let o = run(&["select", s(&out), "--explain", "--host-features", "-simd"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("needs simd, host lacks it"));
+    // A file with only the SIMD variant on a host without SIMD: exit 6 with the reason.
+    let simd_only = d.path().join("s.rvf");
+    assert!(run(&[
+        "create",
+        s(&simd_only),
+        "--matrix",
+        s(&samples().join("karate.mtx")),
+        "--solver",
+        s(&dist.join("solver-simd.wasm")),
+        "--allow-no-baseline"
+    ])
+    .status
+    .success());
+    let o = run(&[
+        "run",
+        s(&simd_only),
+        "ppr-forward",
+        "--host-features",
+        "-simd",
+    ]);
+    assert_eq!(o.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs simd, host lacks it"));
+}

@@ -1,0 +1,251 @@
+//! Choosing, verifying and running a file's solver: host-feature
+//! selection, refusals with reasons, declared-vs-actual features, and a
+//! tamper sweep over every byte of a small module's segment.
+
+mod common;
+use common::solve::*;
+use loader::runtime::{self, abi, Limits, Rejection, RunError};
+use loader::wasm_seg::BytecodeHashStatus;
+use loader::RvfFile;
+use rvf_pack::writer::{self, FileSummary, SegmentSpec};
+use std::path::Path;
+
+fn karate_segment() -> SegmentSpec {
+    let (g, _) = rvf_pack::inputs::mtx::read(&common::sample("karate.mtx")).unwrap();
+    sparse_spec(&g, None, true)
+}
+
+fn wasm_seg(bytes: &[u8], opts: rvf_pack::payload::SolverOptions) -> SegmentSpec {
+    SegmentSpec {
+        seg_type: 0x10,
+        payload: rvf_pack::payload::wasm_payload(Path::new("m.wasm"), bytes, &opts)
+            .unwrap()
+            .2,
+    }
+}
+
+#[test]
+fn simd_selected_when_available_baseline_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = pack(dir.path(), "k.rvf", vec![karate_segment()]);
+    let bytes = std::fs::read(&path).unwrap();
+    let f = RvfFile::parse(&bytes).unwrap();
+    let all = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+    assert_eq!(all.chosen().unwrap().header.unwrap().required_features, 1);
+    let no_simd = runtime::select(&f, 0xFFFE, &Limits::default(), None);
+    assert_eq!(
+        no_simd.chosen().unwrap().header.unwrap().required_features,
+        0
+    );
+    // The SIMD candidate is explained as needing SIMD.
+    let simd_cand = no_simd
+        .candidates
+        .iter()
+        .find(|c| c.header.unwrap().required_features == 1)
+        .unwrap();
+    assert!(matches!(
+        simd_cand.rejection,
+        Some(Rejection::MissingFeatures { needs: 1, .. })
+    ));
+    // Priority beats features: give the baseline priority 0, SIMD priority 5.
+    let (g, _) = rvf_pack::inputs::mtx::read(&common::sample("karate.mtx")).unwrap();
+    let segs = vec![
+        sparse_spec(&g, None, true),
+        wasm_seg(
+            &kernel("simd"),
+            rvf_pack::payload::SolverOptions {
+                priority: 5,
+                ..Default::default()
+            },
+        ),
+        wasm_seg(&kernel("baseline"), Default::default()),
+    ];
+    let p2 = dir.path().join("prio.rvf");
+    writer::create(&p2, &segs, FileSummary::default()).unwrap();
+    let b2 = std::fs::read(&p2).unwrap();
+    let f2 = RvfFile::parse(&b2).unwrap();
+    let sel = runtime::select(&f2, 0xFFFF, &Limits::default(), None);
+    assert_eq!(sel.chosen().unwrap().index, 2);
+    // Forcing a segment picks it (still verified).
+    let forced = runtime::select(&f2, 0xFFFF, &Limits::default(), Some(1));
+    assert_eq!(forced.chosen().unwrap().index, 1);
+}
+
+#[test]
+fn simd_only_file_on_a_host_without_simd_is_refused_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.rvf");
+    writer::create(
+        &p,
+        &[
+            karate_segment(),
+            wasm_seg(&kernel("simd"), Default::default()),
+        ],
+        FileSummary::default(),
+    )
+    .unwrap();
+    let b = std::fs::read(&p).unwrap();
+    let f = RvfFile::parse(&b).unwrap();
+    let sel = runtime::select(&f, 0xFFFE, &Limits::default(), None);
+    assert!(sel.chosen.is_none());
+    assert_eq!(sel.candidates.len(), 1);
+    let why = sel.verdict(0);
+    assert!(why.contains("needs simd, host lacks it"), "{why}");
+    let params = abi::Params {
+        method: abi::method::PPR_FORWARD,
+        ..Default::default()
+    };
+    assert_eq!(
+        runtime::run(&f, &sel, &params, &[], false).unwrap_err(),
+        RunError::NoSolver
+    );
+}
+
+#[test]
+fn a_header_that_under_declares_features_is_rejected() {
+    // The SIMD kernel with a hand-made header claiming no features (and
+    // correct hashes): the loader validates under the declared features.
+    let code = kernel("simd");
+    let (mut h, _, _) =
+        rvf_pack::payload::wasm_payload(Path::new("s"), &code, &Default::default()).unwrap();
+    h.required_features = 0;
+    let mut payload = h.to_bytes().to_vec();
+    payload.extend_from_slice(&code);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("liar.rvf");
+    writer::create(
+        &p,
+        &[
+            karate_segment(),
+            SegmentSpec {
+                seg_type: 0x10,
+                payload,
+            },
+        ],
+        FileSummary::default(),
+    )
+    .unwrap();
+    let b = std::fs::read(&p).unwrap();
+    let f = RvfFile::parse(&b).unwrap();
+    let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+    assert!(sel.chosen.is_none());
+    let why = sel.verdict(0);
+    assert!(
+        why.contains("validator") && why.to_lowercase().contains("simd"),
+        "{why}"
+    );
+}
+
+#[test]
+fn upstream_fold_and_unset_bytecode_hashes_are_not_run() {
+    let code = kernel("baseline");
+    let (mut h, _, _) =
+        rvf_pack::payload::wasm_payload(Path::new("b"), &code, &Default::default()).unwrap();
+    for (hash, want) in [
+        (
+            loader::hash::upstream_fold(&code),
+            BytecodeHashStatus::UpstreamFold,
+        ),
+        ([0u8; 32], BytecodeHashStatus::NotSet),
+    ] {
+        h.bytecode_hash = hash;
+        let mut payload = h.to_bytes().to_vec();
+        payload.extend_from_slice(&code);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("u.rvf");
+        writer::create(
+            &p,
+            &[
+                karate_segment(),
+                SegmentSpec {
+                    seg_type: 0x10,
+                    payload,
+                },
+            ],
+            FileSummary::default(),
+        )
+        .unwrap();
+        let b = std::fs::read(&p).unwrap();
+        let f = RvfFile::parse(&b).unwrap();
+        let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+        assert!(sel.chosen.is_none());
+        assert_eq!(
+            sel.candidates[0].rejection,
+            Some(Rejection::BytecodeHash(want))
+        );
+    }
+}
+
+/// Flip every byte of a small module's segment payload (WasmHeader and
+/// bytecode): selection refuses every variant before compiling it.
+#[test]
+fn tamper_sweep_every_byte_of_a_small_module_is_refused() {
+    let code = wat::parse_str(
+        r#"(module (memory (export "memory") 1)
+          (data (i32.const 0) "\00\00\01\00")
+          (func (export "rvf_abi_version") (result i32) i32.const 0x10000)
+          (func (export "rvf_alloc") (param i32) (result i32) i32.const 1024)
+          (func (export "rvf_set_params") (param i32 i32) (result i32) i32.const 0)
+          (func (export "rvf_run") (result i32) i32.const 0)
+          (func (export "rvf_result_ptr") (result i32) i32.const 0)
+          (func (export "rvf_result_len") (result i32) i32.const 0)
+          (func (export "rvf_report_ptr") (result i32) i32.const 0))"#,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("small.rvf");
+    writer::create(
+        &p,
+        &[wasm_seg(&code, Default::default())],
+        FileSummary::default(),
+    )
+    .unwrap();
+    let good = std::fs::read(&p).unwrap();
+    let f = RvfFile::parse(&good).unwrap();
+    assert!(runtime::select(&f, 0xFFFF, &Limits::default(), None)
+        .chosen
+        .is_some());
+    let seg = f.segment(0).unwrap();
+    let start = seg.offset as usize + 64;
+    let n = seg.payload.len();
+    let mut refused = 0;
+    for i in 0..n {
+        let mut bad = good.clone();
+        bad[start + i] ^= 0xFF;
+        let f = RvfFile::parse(&bad).unwrap();
+        let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+        assert!(
+            sel.chosen.is_none(),
+            "flipping payload byte {i} was not caught"
+        );
+        refused += 1;
+    }
+    assert_eq!(refused, n);
+    assert!(n > 200);
+}
+
+#[test]
+fn tampered_data_is_refused_on_bulk_read_or_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = poisson(8, 1.0);
+    let b = lcg(1, 64);
+    let path = pack(dir.path(), "d.rvf", vec![sparse_spec(&a, Some(&b), false)]);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let f = RvfFile::parse(&bytes).unwrap();
+    let off = f.segment(0).unwrap().offset as usize + 64 + 64 + 3; // inside row_ptr
+    bytes[off + 200] ^= 1; // a value byte further in
+    let f = RvfFile::parse(&bytes).unwrap();
+    let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+    let p = abi::Params {
+        method: abi::method::CG,
+        ..Default::default()
+    };
+    assert!(matches!(
+        runtime::run(&f, &sel, &p, &[], false),
+        Err(RunError::Data(_))
+    ));
+    assert!(matches!(
+        runtime::run(&f, &sel, &p, &[], true),
+        Err(RunError::Data(_))
+    ));
+}
