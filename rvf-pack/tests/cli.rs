@@ -241,7 +241,9 @@ fn file_with_solver(dir: &Path, name: &str, module: &[u8]) -> PathBuf {
 #[test]
 fn hostile_modules_get_distinct_exit_codes() {
     let d = tempfile::tempdir().unwrap();
-    let cases: [(&str, Vec<u8>, &[&str], i32, &str); 5] = [
+    // (name, module, extra run args, exit code, message)
+    type Case<'a> = (&'a str, Vec<u8>, &'a [&'a str], i32, &'a str);
+    let cases: [Case; 5] = [
         ("loop", abi_module("", "(loop $l (br $l)) i32.const 0", ""), &["--fuel", "20000000"], 8, "out of fuel"),
         (
             "grow",
