@@ -28,3 +28,29 @@ pub use error::SandboxError;
 pub use limits::Limits;
 pub use microkernel::abi;
 pub use sandbox::{Admitted, RunOutput, Sandbox};
+
+/// The identity of the engine, as recorded in run receipts: everything in
+/// the build that can change results or fuel counts.
+pub mod engine {
+    /// The embedded interpreter (pinned with `=` in Cargo.toml).
+    pub const NAME: &str = "wasmi";
+    pub const VERSION: &str = "2.0.0";
+    /// Compilation mode used for every module.
+    pub const COMPILATION: &str = "eager";
+    /// Fuel metering is always on.
+    pub const FUEL_METERING: bool = true;
+    /// NaN canonicalisation (wasmi `deterministic`) is always on.
+    pub const DETERMINISTIC: bool = true;
+
+    /// wasmi cargo features of this build.
+    pub fn cargo_features() -> alloc::vec::Vec<&'static str> {
+        let mut f = alloc::vec!["validate", "auto-dispatch", "deterministic"];
+        if cfg!(feature = "simd") {
+            f.push("simd");
+        }
+        if cfg!(feature = "std") {
+            f.push("std");
+        }
+        f
+    }
+}

@@ -35,6 +35,7 @@ pub mod sparse_seg;
 pub mod vec_seg;
 pub mod verify;
 pub mod wasm_seg;
+pub mod witness;
 
 #[cfg(feature = "std")]
 mod mmap;

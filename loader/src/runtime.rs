@@ -26,7 +26,7 @@ use crate::wasm_seg::{
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-pub use interpreter::{abi, caps, Admitted, Limits, RunOutput, Sandbox, SandboxError};
+pub use interpreter::{abi, caps, engine, Admitted, Limits, RunOutput, Sandbox, SandboxError};
 use microkernel::source::ArraySource;
 
 /// Why a candidate was not (or could not be) chosen.

@@ -5,7 +5,6 @@
 use crate::container::{Dialect, RvfFile, Segment};
 use crate::error::Error;
 use crate::hash::HashStatus;
-use crate::header::HEADER_LEN;
 use crate::meta_seg;
 use crate::sparse_seg::{SparseMatrix, SPARSE_SEG_TYPE};
 use crate::vec_seg::{VectorSegment, VEC_SEG_TYPE};
@@ -103,11 +102,15 @@ pub struct FileVerdict {
     pub walk_stopped: Option<Error>,
     /// Newer manifest candidates rejected by the tail scan.
     pub rejected_newer_manifests: u32,
+    /// The witness chain across all WITNESS segments.
+    pub witness: Result<crate::witness::Chain, crate::witness::ChainError>,
 }
 
 impl FileVerdict {
     pub fn ok(&self) -> bool {
-        self.segments.iter().all(SegmentVerdict::ok) && self.walk_stopped.is_none()
+        self.segments.iter().all(SegmentVerdict::ok)
+            && self.walk_stopped.is_none()
+            && self.witness.is_ok()
     }
 }
 
@@ -219,8 +222,8 @@ pub fn verify_file(file: &RvfFile<'_>) -> FileVerdict {
         .filter(|s| !listed.contains(&s.offset))
         .map(|s| (s.offset, s.header.seg_type))
         .collect();
-    let _ = HEADER_LEN;
     FileVerdict {
+        witness: crate::witness::verify_chain(file),
         segments,
         unlisted,
         walk_stopped: walk.stopped,

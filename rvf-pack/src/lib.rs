@@ -11,8 +11,10 @@
 pub mod error;
 pub mod inputs;
 pub mod payload;
+pub mod receipt;
 pub mod sparse;
 pub mod wasm_info;
+pub mod witness;
 pub mod writer;
 
 pub use error::{PackError, Result};

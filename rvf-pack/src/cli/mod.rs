@@ -28,6 +28,7 @@ pub mod exit {
     pub const TRAP: u8 = 11;
     pub const SOLVER_REFUSED: u8 = 12;
     pub const NOT_CONVERGED: u8 = 13;
+    pub const REPLAY_DIFFERS: u8 = 14;
 }
 
 const EXIT_CODES: &str = "\
@@ -41,7 +42,8 @@ Exit codes:
   6  no runnable solver segment            7  forced segment refused before execution
   8  out of fuel                           9  memory limit
   10 stack overflow                        11 module trapped / malformed result
-  12 the solver refused its input          13 stopped without converging (result written)";
+  12 the solver refused its input          13 stopped without converging (result written)
+  14 replay differs from the receipt";
 
 #[derive(Parser)]
 #[command(
@@ -64,6 +66,7 @@ enum Command {
     Extract(extract::ExtractArgs),
     Select(solve::SelectArgs),
     Run(solve::RunArgs),
+    Replay(solve::ReplayArgs),
 }
 
 /// A failure with the exit code it maps to.
@@ -106,6 +109,7 @@ pub fn main() -> ExitCode {
         Command::Extract(a) => extract::run(a),
         Command::Select(a) => solve::select(a),
         Command::Run(a) => solve::run(a),
+        Command::Replay(a) => solve::replay(a),
     };
     match r {
         Ok(code) => ExitCode::from(code),

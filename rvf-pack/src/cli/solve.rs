@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use loader::runtime::{self, abi, caps, Limits, RunError, SandboxError, Selection};
 use loader::wasm_seg::{feature_from_name, features_to_string};
 use loader::{MappedFile, RvfFile};
+use rvf_pack::receipt::{Receipt, RunContext};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -296,6 +297,15 @@ pub struct RunArgs {
     /// Check every data segment's hash and structure before running
     #[arg(long)]
     pub verify_data: bool,
+    /// Write a run receipt (JSON) for `rvf-pack replay`
+    #[arg(long, value_name = "FILE")]
+    pub receipt: Option<PathBuf>,
+    /// Append this run to the file as a witness entry (chained, atomic)
+    #[arg(long)]
+    pub record: bool,
+    /// Put a wall-clock time in the receipt / witness (clamped to SOURCE_DATE_EPOCH)
+    #[arg(long)]
+    pub timestamp: bool,
     #[command(flatten)]
     pub host: HostArgs,
 }
@@ -369,6 +379,44 @@ pub fn run(a: RunArgs) -> CmdResult {
     };
     let out = runtime::run(&file, &sel, &params, &input, a.verify_data).map_err(run_failure)?;
     let chosen = sel.chosen().expect("a chosen candidate");
+    if a.receipt.is_some() || a.record {
+        let mut receipt = rvf_pack::receipt::build(&RunContext {
+            path: &a.file.to_string_lossy(),
+            file: &file,
+            selection: &sel,
+            mask: a.host.host_features.clone(),
+            limits: &lim,
+            params: &params,
+            input: &input,
+            verify_data: a.verify_data,
+            output: &out,
+        });
+        if a.timestamp {
+            receipt.timestamp_unix = Some(rvf_pack::receipt::timestamp_now());
+        }
+        let bytes = receipt.to_bytes();
+        if let Some(path) = &a.receipt {
+            rvf_pack::writer::write_atomically(path, |w| {
+                use std::io::Write;
+                w.write_all(&bytes)
+                    .map_err(|e| rvf_pack::PackError::io(path, e))
+            })?;
+        }
+        if a.record {
+            drop(file);
+            drop(map);
+            let ts = receipt
+                .timestamp_unix
+                .map_or(0, |t| t.saturating_mul(1_000_000_000));
+            let e = rvf_pack::witness::record(&a.file, &bytes, ts)?;
+            if !a.host.json {
+                println!(
+                    "  recorded witness entry {}",
+                    hex(&loader::hash::shake256::<32>(&e.encode()))
+                );
+            }
+        }
+    }
     let r = out.report;
     let results = decode_results(&out.output, r.result_kind);
     let digest = hex(&loader::hash::shake256::<32>(&out.output));
@@ -526,4 +574,115 @@ fn write_results(path: &Path, r: &[(u32, f64)], kind: u32) -> Result<(), Failure
         }
     })
     .map_err(|e| io(std::io::Error::other(e.to_string())))
+}
+
+/// Re-run exactly what a receipt says and compare
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Exit code 0 only on a bit-identical match; 14 when anything differs (the diff is printed).\n\nExamples:\n  rvf-pack replay run.json\n  rvf-pack replay run.json archive/copy.rvf --json"
+)]
+pub struct ReplayArgs {
+    /// The receipt written by `run --receipt`
+    pub receipt: PathBuf,
+    /// The RVF file (default: the path in the receipt)
+    pub file: Option<PathBuf>,
+    /// Override the recorded host-feature mask
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    pub host_features: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn replay(a: ReplayArgs) -> CmdResult {
+    let text = std::fs::read(&a.receipt).map_err(|e| Failure {
+        code: exit::IO,
+        message: format!("{}: {e}", a.receipt.display()),
+    })?;
+    let r = Receipt::parse(&text).map_err(|e| Failure {
+        code: exit::BAD_INPUT,
+        message: format!("{}: {e}", a.receipt.display()),
+    })?;
+    let path = a
+        .file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&r.file.path));
+    let bad = |m: &str| Failure {
+        code: exit::BAD_INPUT,
+        message: format!("{}: {m}", a.receipt.display()),
+    };
+    let params = r
+        .params
+        .decode()
+        .ok_or_else(|| bad("params_hex is not a valid params struct"))?;
+    let input =
+        rvf_pack::receipt::unhex(&r.params.input_hex).ok_or_else(|| bad("input_hex is not hex"))?;
+    let mask_spec = a.host_features.clone().or(r.selection.mask.clone());
+    let mask = host_mask(mask_spec.as_deref())?;
+    let lim = Limits {
+        fuel: r.engine.fuel_limit,
+        max_memory_bytes: r.engine.max_memory_bytes,
+        max_recursion: r.engine.max_recursion,
+        ..Limits::default()
+    };
+    let map = MappedFile::open(&path)?;
+    let file = RvfFile::parse(map.bytes())?;
+    let sel = runtime::select(&file, mask, &lim, r.selection.forced_segment);
+    let (mut diffs, extended) = r.file_diff(file.bytes());
+    let now = match sel.chosen() {
+        None => {
+            diffs.push(format!(
+                "segment: receipt used {}, replay found no runnable solver",
+                r.selection.chosen.index
+            ));
+            None
+        }
+        Some(_) => match runtime::run(&file, &sel, &params, &input, r.params.verify_data) {
+            Ok(out) => Some(rvf_pack::receipt::build(&RunContext {
+                path: &path.to_string_lossy(),
+                file: &file,
+                selection: &sel,
+                mask: mask_spec.clone(),
+                limits: &lim,
+                params: &params,
+                input: &input,
+                verify_data: r.params.verify_data,
+                output: &out,
+            })),
+            Err(e) => {
+                diffs.push(format!(
+                    "run: receipt finished with status {}, replay failed: {e}",
+                    r.result.status
+                ));
+                None
+            }
+        },
+    };
+    if let Some(now) = &now {
+        diffs.extend(r.diff(now));
+    }
+    if a.json {
+        print_json(
+            &json!({"receipt": a.receipt, "file": path, "identical": diffs.is_empty(), "differences": diffs,
+            "file_extended_since": extended,
+            "output_digest": now.as_ref().map(|n| n.result.output_digest.clone())}),
+        );
+    } else if diffs.is_empty() {
+        println!(
+            "replay identical: {} on segment {} -> output {} (fuel {})",
+            r.params.method, r.selection.chosen.index, r.result.output_digest, r.result.fuel_used
+        );
+        if extended {
+            println!("  (the file has been appended to since; its first {} bytes are exactly the recorded file)", r.file.length);
+        }
+    } else {
+        println!("replay DIFFERS from the receipt:");
+        for d in &diffs {
+            println!("  {d}");
+        }
+    }
+    Ok(if diffs.is_empty() {
+        exit::OK
+    } else {
+        exit::REPLAY_DIFFERS
+    })
 }

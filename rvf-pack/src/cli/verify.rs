@@ -42,6 +42,10 @@ pub fn run(a: VerifyArgs) -> CmdResult {
             "unlisted_segments": v.unlisted.iter().map(|(o, t)| json!({"offset": o, "type": type_name(*t)})).collect::<Vec<_>>(),
             "walk_stopped": v.walk_stopped.as_ref().map(|e| e.to_string()),
             "rejected_newer_manifests": v.rejected_newer_manifests,
+            "witness": match &v.witness {
+                Ok(c) => json!({"ok": true, "entries": c.entries.len(), "segments": c.segments}),
+                Err(e) => json!({"ok": false, "error": format!("{e:?}")}),
+            },
         }));
     } else {
         for s in &v.segments {
@@ -63,6 +67,20 @@ pub fn run(a: VerifyArgs) -> CmdResult {
         }
         if let Some(e) = &v.walk_stopped {
             println!("FAIL walking the file: {e}");
+        }
+        match &v.witness {
+            Ok(c) if c.segments > 0 => println!(
+                "ok   witness chain: {} entries in {} segments",
+                c.entries.len(),
+                c.segments
+            ),
+            Ok(_) => {}
+            Err(loader::witness::ChainError::BrokenLink { segment, entry }) => {
+                println!("FAIL witness chain broken at entry {entry} (segment {segment})")
+            }
+            Err(loader::witness::ChainError::Truncated { segment }) => {
+                println!("FAIL witness segment {segment} is not a whole number of 73-byte entries")
+            }
         }
         if v.rejected_newer_manifests > 0 {
             println!(
