@@ -78,7 +78,7 @@ pub fn verify_chain(file: &RvfFile<'_>) -> Result<Chain, ChainError> {
             .segment(i)
             .map_err(|_| ChainError::Truncated { segment: i })?
             .payload;
-        if p.len() % ENTRY_LEN != 0 {
+        if !p.len().is_multiple_of(ENTRY_LEN) {
             return Err(ChainError::Truncated { segment: i });
         }
         for b in p.chunks_exact(ENTRY_LEN) {
