@@ -104,6 +104,9 @@ pub struct FileVerdict {
     pub rejected_newer_manifests: u32,
     /// The witness chain across all WITNESS segments.
     pub witness: Result<crate::witness::Chain, crate::witness::ChainError>,
+    /// False when the manifest in use is not a segment of the file's own
+    /// header chain (e.g. a manifest planted inside another payload).
+    pub manifest_on_chain: bool,
 }
 
 impl FileVerdict {
@@ -111,6 +114,7 @@ impl FileVerdict {
         self.segments.iter().all(SegmentVerdict::ok)
             && self.walk_stopped.is_none()
             && self.witness.is_ok()
+            && self.manifest_on_chain
     }
 }
 
@@ -222,7 +226,12 @@ pub fn verify_file(file: &RvfFile<'_>) -> FileVerdict {
         .filter(|s| !listed.contains(&s.offset))
         .map(|s| (s.offset, s.header.seg_type))
         .collect();
+    let manifest_on_chain = walk
+        .segments
+        .iter()
+        .any(|s| s.offset == file.manifest().offset);
     FileVerdict {
+        manifest_on_chain,
         witness: crate::witness::verify_chain(file),
         segments,
         unlisted,

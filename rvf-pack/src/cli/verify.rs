@@ -42,6 +42,7 @@ pub fn run(a: VerifyArgs) -> CmdResult {
             "unlisted_segments": v.unlisted.iter().map(|(o, t)| json!({"offset": o, "type": type_name(*t)})).collect::<Vec<_>>(),
             "walk_stopped": v.walk_stopped.as_ref().map(|e| e.to_string()),
             "rejected_newer_manifests": v.rejected_newer_manifests,
+            "manifest_on_chain": v.manifest_on_chain,
             "witness": match &v.witness {
                 Ok(c) => json!({"ok": true, "entries": c.entries.len(), "segments": c.segments}),
                 Err(e) => json!({"ok": false, "error": format!("{e:?}")}),
@@ -81,6 +82,9 @@ pub fn run(a: VerifyArgs) -> CmdResult {
             Err(loader::witness::ChainError::Truncated { segment }) => {
                 println!("FAIL witness segment {segment} is not a whole number of 73-byte entries")
             }
+        }
+        if !v.manifest_on_chain {
+            println!("FAIL the manifest in use is not a segment of the file (planted inside another segment's payload?)");
         }
         if v.rejected_newer_manifests > 0 {
             println!(
