@@ -27,6 +27,24 @@ pub struct SegmentSpec {
     pub payload: Vec<u8>,
 }
 
+/// The header of a segment written at file offset `at`, and its padding.
+pub fn segment_header(
+    seg_type: u8,
+    segment_id: u64,
+    payload: &[u8],
+    checksum_algo: u8,
+    at: u64,
+) -> ([u8; 64], usize) {
+    let end = at + HEADER_LEN + payload.len() as u64;
+    let pad = (align64(end).unwrap_or(end) - end) as u32;
+    let mut h = SegmentHeader::new(seg_type, segment_id);
+    h.payload_length = payload.len() as u64;
+    h.checksum_algo = checksum_algo;
+    h.content_hash = hash::content_hash(checksum_algo, payload).unwrap_or([0; 16]);
+    h.alignment_pad = pad;
+    (header::encode(&h), pad as usize)
+}
+
 /// Encode one segment (header + payload + zero padding) at file offset `at`.
 pub fn encode_segment(
     seg_type: u8,
@@ -35,17 +53,11 @@ pub fn encode_segment(
     checksum_algo: u8,
     at: u64,
 ) -> Vec<u8> {
-    let end = at + HEADER_LEN + payload.len() as u64;
-    let pad = (align64(end).unwrap_or(end) - end) as u32;
-    let mut h = SegmentHeader::new(seg_type, segment_id);
-    h.payload_length = payload.len() as u64;
-    h.checksum_algo = checksum_algo;
-    h.content_hash = hash::content_hash(checksum_algo, payload).unwrap_or([0; 16]);
-    h.alignment_pad = pad;
-    let mut out = Vec::with_capacity(64 + payload.len() + pad as usize);
-    out.extend_from_slice(&header::encode(&h));
+    let (h, pad) = segment_header(seg_type, segment_id, payload, checksum_algo, at);
+    let mut out = Vec::with_capacity(64 + payload.len() + pad);
+    out.extend_from_slice(&h);
     out.extend_from_slice(payload);
-    out.resize(out.len() + pad as usize, 0);
+    out.resize(out.len() + pad, 0);
     out
 }
 
@@ -56,6 +68,9 @@ pub struct Packer<W: Write> {
     next_id: u64,
     checksum_algo: u8,
     directory: Vec<DirEntry>,
+    /// SHAKE-256 over every segment header written (headers carry each
+    /// payload's content hash): the content-derived file identity.
+    headers: sha3::Shake256,
 }
 
 impl<W: Write> Packer<W> {
@@ -67,24 +82,38 @@ impl<W: Write> Packer<W> {
             next_id,
             checksum_algo,
             directory: Vec::new(),
+            headers: Default::default(),
         }
     }
 
-    /// Append one segment; returns its directory entry.
+    /// Append one segment (header, payload, zero padding written in place);
+    /// returns its directory entry.
     pub fn write(&mut self, seg_type: u8, payload: &[u8]) -> io::Result<DirEntry> {
+        use sha3::digest::Update;
         let id = self.next_id;
         self.next_id += 1;
-        let bytes = encode_segment(seg_type, id, payload, self.checksum_algo, self.pos);
-        self.out.write_all(&bytes)?;
+        let (h, pad) = segment_header(seg_type, id, payload, self.checksum_algo, self.pos);
+        self.out.write_all(&h)?;
+        self.out.write_all(payload)?;
+        self.out.write_all(&[0u8; 64][..pad])?;
+        self.headers.update(&h);
         let e = DirEntry {
             segment_id: id,
             offset: self.pos,
             payload_length: payload.len() as u64,
             seg_type,
         };
-        self.pos += bytes.len() as u64;
+        self.pos += (64 + payload.len() + pad) as u64;
         self.directory.push(e);
         Ok(e)
+    }
+
+    /// The content-derived file identity of what was written so far.
+    pub fn content_id(&self) -> [u8; 16] {
+        use sha3::digest::{ExtendableOutput, XofReader};
+        let mut out = [0u8; 16];
+        self.headers.clone().finalize_xof().read(&mut out);
+        out
     }
 
     /// Zero-fill up to the next 64-byte boundary (after a legacy tail).
@@ -156,46 +185,13 @@ pub struct FileSummary {
     pub metric_id: u8,
 }
 
-/// Deterministic file identity: derived from the bytes before the manifest.
-pub fn derive_file_id(bytes_before_manifest_digest: &[u8; 16]) -> FileIdentity {
+/// Deterministic file identity from a content digest (see `Packer::content_id`).
+pub fn derive_file_id(content_digest: &[u8; 16]) -> FileIdentity {
     FileIdentity {
-        file_id: *bytes_before_manifest_digest,
+        file_id: *content_digest,
         parent_id: [0; 16],
         parent_hash: [0; 32],
         lineage_depth: 0,
-    }
-}
-
-/// A writer that hashes everything it passes on (for the file identity).
-pub struct HashingWriter<W: Write> {
-    inner: W,
-    hasher: sha3::Shake256,
-}
-
-impl<W: Write> HashingWriter<W> {
-    pub fn new(inner: W) -> Self {
-        HashingWriter {
-            inner,
-            hasher: Default::default(),
-        }
-    }
-    pub fn digest16(&self) -> [u8; 16] {
-        use sha3::digest::{ExtendableOutput, XofReader};
-        let mut out = [0u8; 16];
-        self.hasher.clone().finalize_xof().read(&mut out);
-        out
-    }
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        use sha3::digest::Update;
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
     }
 }
 
@@ -203,11 +199,11 @@ impl<W: Write> Write for HashingWriter<W> {
 pub fn create(dest: &Path, segments: &[SegmentSpec], summary: FileSummary) -> Result<()> {
     write_atomically(dest, |w| {
         let ioerr = |e| PackError::io(dest, e);
-        let mut p = Packer::new(HashingWriter::new(w), 0, 1, algo::SHAKE256_128);
+        let mut p = Packer::new(w, 0, 1, algo::SHAKE256_128);
         for s in segments {
             p.write(s.seg_type, &s.payload).map_err(ioerr)?;
         }
-        let fid = derive_file_id(&p.out.digest16());
+        let fid = derive_file_id(&p.content_id());
         let manifest = new_manifest(1, summary, Some(fid));
         p.finish(manifest, &[]).map_err(ioerr)?;
         Ok(())

@@ -1,0 +1,699 @@
+//! `rvf-bench`: every benchmark of rvf-boot in one command; writes
+//! docs/BENCHMARKS.md. Numbers are ratios measured side by side in one run
+//! on this machine; nothing here is asserted as an absolute time.
+//!
+//!   cargo run --release -p rvf-bench              # full run (< 15 min)
+//!   cargo run --release -p rvf-bench -- --quick   # smallest sizes (CI)
+
+use clap::Parser;
+use loader::runtime::{self, abi, abi::Params, Limits, RunOutput};
+use loader::sparse_seg::{SparseArray, SparseMatrix};
+use loader::{MappedFile, RvfFile};
+use microkernel::source::ArraySource;
+use rvf_pack::sparse::Csr;
+use rvf_pack::writer::{self, FileSummary, SegmentSpec};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+struct Args {
+    /// Smallest sizes only (so every benchmark runs in CI and cannot rot)
+    #[arg(long)]
+    quick: bool,
+    /// Where to write the report
+    #[arg(long, default_value = "docs/BENCHMARKS.md")]
+    out: PathBuf,
+}
+
+const NO_SIMD: u16 = 0xFFFE;
+const ALL: u16 = 0xFFFF;
+
+fn kernel(v: &str) -> Vec<u8> {
+    std::fs::read(format!("microkernel/dist/solver-{v}.wasm"))
+        .expect("run from the repository root")
+}
+
+fn kernels() -> Vec<SegmentSpec> {
+    ["baseline", "simd"]
+        .iter()
+        .map(|v| SegmentSpec {
+            seg_type: 0x10,
+            payload: rvf_pack::payload::wasm_payload(Path::new(v), &kernel(v), &Default::default())
+                .unwrap()
+                .2,
+        })
+        .collect()
+}
+
+fn lcg(s: &mut u64) -> u64 {
+    *s = s
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    *s >> 11
+}
+
+/// Random digraph: each node links to `deg` uniform targets (deduplicated).
+fn graph(n: usize, deg: usize, seed: u64) -> Csr {
+    let mut s = seed;
+    let mut row_ptr = Vec::with_capacity(n + 1);
+    let mut col = Vec::with_capacity(n * deg);
+    row_ptr.push(0u32);
+    let mut row = Vec::with_capacity(deg);
+    for _ in 0..n {
+        row.clear();
+        for _ in 0..deg {
+            row.push((lcg(&mut s) % n as u64) as u32);
+        }
+        row.sort_unstable();
+        row.dedup();
+        col.extend_from_slice(&row);
+        row_ptr.push(col.len() as u32);
+    }
+    let values = vec![1.0; col.len()];
+    Csr {
+        rows: n as u32,
+        cols: n as u32,
+        row_ptr,
+        col_idx: col,
+        values,
+    }
+}
+
+fn poisson(m: usize, shift: f64) -> Csr {
+    let n = m * m;
+    let mut row_ptr = vec![0u32];
+    let (mut col, mut val) = (Vec::with_capacity(5 * n), Vec::with_capacity(5 * n));
+    for i in 0..m {
+        for j in 0..m {
+            let mut push = |c: usize, v: f64| {
+                col.push(c as u32);
+                val.push(v);
+            };
+            if i > 0 {
+                push((i - 1) * m + j, -1.0);
+            }
+            if j > 0 {
+                push(i * m + j - 1, -1.0);
+            }
+            push(i * m + j, 4.0 + shift);
+            if j + 1 < m {
+                push(i * m + j + 1, -1.0);
+            }
+            if i + 1 < m {
+                push((i + 1) * m + j, -1.0);
+            }
+            row_ptr.push(col.len() as u32);
+        }
+    }
+    Csr {
+        rows: n as u32,
+        cols: n as u32,
+        row_ptr,
+        col_idx: col,
+        values: val,
+    }
+}
+
+fn pack(dir: &Path, name: &str, mut segs: Vec<SegmentSpec>) -> PathBuf {
+    segs.extend(kernels());
+    let p = dir.join(name);
+    writer::create(&p, &segs, FileSummary::default()).unwrap();
+    p
+}
+
+/// Time `f` `reps` times; (median, min, max).
+fn time<T>(reps: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, Duration, T) {
+    let mut ts = Vec::new();
+    let mut last = None;
+    for _ in 0..reps {
+        let t = Instant::now();
+        last = Some(f());
+        ts.push(t.elapsed());
+    }
+    ts.sort();
+    (ts[ts.len() / 2], ts[0], ts[ts.len() - 1], last.unwrap())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Map and parse a file, then hand it to `f` with one selection per host
+/// mask (selection — hashing and compiling the kernel — happens once per
+/// file, as in an application; queries run in fresh instances).
+fn with_file<R>(path: &Path, f: impl FnOnce(&Runner<'_>) -> R) -> R {
+    let map = MappedFile::open(path).unwrap();
+    let file = RvfFile::parse(map.bytes()).unwrap();
+    let base = runtime::select(&file, NO_SIMD, &Limits::default(), None);
+    let simd = runtime::select(&file, ALL, &Limits::default(), None);
+    f(&Runner {
+        file: &file,
+        base,
+        simd,
+    })
+}
+
+struct Runner<'a> {
+    file: &'a RvfFile<'a>,
+    base: runtime::Selection,
+    simd: runtime::Selection,
+}
+
+impl Runner<'_> {
+    fn run(&self, host: u16, p: &Params, input: &[u8]) -> RunOutput {
+        let sel = if host == ALL { &self.simd } else { &self.base };
+        let out = runtime::run(self.file, sel, p, input, false).unwrap();
+        assert!(
+            out.report.status == 0 || out.report.status == abi::status::NOT_CONVERGED,
+            "{:?}",
+            out.report
+        );
+        out
+    }
+}
+
+fn native_source(payload: &[u8]) -> ArraySource<'_> {
+    let m = SparseMatrix::parse(payload).unwrap();
+    let mut src = ArraySource::empty();
+    for a in SparseArray::ALL {
+        src.sparse[a as usize] = m.array_bytes(a);
+    }
+    src.rows = m.header.rows as i64;
+    src.cols = m.header.cols as i64;
+    src.nnz = m.header.nnz as i64;
+    src
+}
+
+fn main() {
+    let a = Args::parse();
+    let dir = tempfile::tempdir_in("target").unwrap();
+    let mut md = String::new();
+    let started = Instant::now();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let rustc = std::process::Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    writeln!(md, "# Benchmarks\n\nRegenerated by `cargo run --release -p rvf-bench{}` from the repository root.", if a.quick { " -- --quick" } else { "" }).unwrap();
+    writeln!(
+        md,
+        "Machine: {cpu}, {cores} cores; {rustc}; wasmi {} (eager, fuel metering, deterministic).",
+        runtime::engine::VERSION
+    )
+    .unwrap();
+    writeln!(md, "All figures come from one run of this command; ratios compare runs made side by side. Times are medians (min–max) over the repetitions shown.\n").unwrap();
+
+    // 1. Sublinear end to end.
+    writeln!(
+        md,
+        "## 1. Sublinear end to end (queries from the file through the wasmi sandbox)\n"
+    )
+    .unwrap();
+    writeln!(md, "Random digraph, 5 out-links per node, stored with its transpose; α = 0.15; forward/backward push at ε = 1e-4; walk estimate with 2 000 walks; SIMD variant. 8 queries per cell.\n").unwrap();
+    writeln!(md, "| n | nnz | file MiB | fwd push ms/query | fwd rows read | bwd push ms/query | bwd rows read | walk ms/query | walk rows read |\n|---|---|---|---|---|---|---|---|---|").unwrap();
+    let sizes: &[usize] = if a.quick {
+        &[10_000]
+    } else {
+        &[10_000, 100_000, 1_000_000, 4_000_000]
+    };
+    let mut fwd_ms = Vec::new();
+    for &n in sizes {
+        let g = graph(n, 5, 42);
+        let path = pack(
+            dir.path(),
+            &format!("g{n}.rvf"),
+            vec![SegmentSpec {
+                seg_type: 0x24,
+                payload: g.encode_segment(None, true).unwrap(),
+            }],
+        );
+        let mib = std::fs::metadata(&path).unwrap().len() as f64 / (1 << 20) as f64;
+        let mut cells = Vec::new();
+        with_file(&path, |o| {
+            for m in [
+                abi::method::PPR_FORWARD,
+                abi::method::PPR_BACKWARD,
+                abi::method::WALK_ESTIMATE,
+            ] {
+                let mut s = 7u64;
+                let mut rows = 0u64;
+                let (med, lo, hi, _) = time(8, || {
+                    let node = (lcg(&mut s) % n as u64) as u32;
+                    let p = Params {
+                        method: m,
+                        source: node,
+                        target: node / 2 + 1,
+                        epsilon: 1e-4,
+                        num_walks: 2000,
+                        seed: 1,
+                        ..Default::default()
+                    };
+                    let out = o.run(ALL, &p, &[]);
+                    rows += out.report.work;
+                });
+                if m == abi::method::PPR_FORWARD {
+                    fwd_ms.push(ms(med));
+                }
+                cells.push(format!(
+                    "{:.3} ({:.3}–{:.3}) | {}",
+                    ms(med),
+                    ms(lo),
+                    ms(hi),
+                    rows / 8
+                ));
+            }
+        });
+        writeln!(
+            md,
+            "| {n} | {} | {mib:.1} | {} |",
+            g.nnz(),
+            cells.join(" | ")
+        )
+        .unwrap();
+        std::fs::remove_file(&path).ok();
+    }
+    if fwd_ms.len() > 1 {
+        writeln!(
+            md,
+            "\nForward push time growth from n = {} to n = {}: **{:.2}x** (goal ≤ 1.3x).",
+            sizes[0],
+            sizes[sizes.len() - 1],
+            fwd_ms[fwd_ms.len() - 1] / fwd_ms[0]
+        )
+        .unwrap();
+    }
+
+    // 2 + 3. Interpreter overhead and SIMD vs baseline.
+    writeln!(
+        md,
+        "\n## 2. Interpreter overhead: the same kernel source natively and in wasmi\n"
+    )
+    .unwrap();
+    writeln!(md, "CG on 2-D Poisson + I (shift 1, 27 iterations to 1e-8), including copy-in; native is the same `microkernel` crate compiled for the host (release).\n").unwrap();
+    writeln!(md, "| n | native ms | wasmi baseline ms | wasmi SIMD ms | native : baseline | native : SIMD | SIMD speed-up |\n|---|---|---|---|---|---|---|").unwrap();
+    let ms_list: &[usize] = if a.quick { &[100] } else { &[100, 316, 1000] };
+    for &m in ms_list {
+        let pm = poisson(m, 1.0);
+        let n = m * m;
+        let mut s = 3u64;
+        let b: Vec<f64> = (0..n)
+            .map(|_| (lcg(&mut s) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0)
+            .collect();
+        let payload = pm.encode_segment(Some(&b), false).unwrap();
+        let p = Params {
+            method: abi::method::CG,
+            tol: 1e-8,
+            ..Default::default()
+        };
+        let reps = if n >= 1_000_000 { 3 } else { 5 };
+        let (nat, _, _, nout) = time(reps, || {
+            microkernel::run(&p, &[], &mut native_source(&payload))
+        });
+        let path = pack(
+            dir.path(),
+            &format!("p{m}.rvf"),
+            vec![SegmentSpec {
+                seg_type: 0x24,
+                payload: payload.clone(),
+            }],
+        );
+        let ((base, _, _, bout), (simd, _, _, sout)) = with_file(&path, |o| {
+            (
+                time(reps, || o.run(NO_SIMD, &p, &[])),
+                time(reps, || o.run(ALL, &p, &[])),
+            )
+        });
+        assert_eq!(
+            bout.output, nout.output,
+            "baseline equals native bit for bit"
+        );
+        assert_eq!(sout.output, nout.output);
+        writeln!(
+            md,
+            "| {n} | {:.1} | {:.1} | {:.1} | 1 : {:.1} | 1 : {:.1} | {:.2}x |",
+            ms(nat),
+            ms(base),
+            ms(simd),
+            ms(base) / ms(nat),
+            ms(simd) / ms(nat),
+            ms(base) / ms(simd)
+        )
+        .unwrap();
+    }
+    // Top-k.
+    let (nv, dim) = if a.quick {
+        (10_000, 128)
+    } else {
+        (100_000, 128)
+    };
+    let mut s = 5u64;
+    let data: Vec<f32> = (0..nv * dim)
+        .map(|_| ((lcg(&mut s) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0) as f32)
+        .collect();
+    let vecs = rvf_pack::inputs::Vectors { dim, data };
+    let vp = rvf_pack::payload::vec_payload(&vecs, 0).unwrap();
+    let q: Vec<u8> = vecs.data[..dim]
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
+    let p = Params {
+        method: abi::method::KNN,
+        k: 10,
+        ..Default::default()
+    };
+    let vs = loader::vec_seg::VectorSegment::parse(&vp).unwrap();
+    let mut nsrc = ArraySource::empty();
+    nsrc.vectors = vs.row_bytes();
+    nsrc.vec_dim = dim as i64;
+    nsrc.vec_count = nv as i64;
+    let (nat, _, _, nout) = time(5, || microkernel::run(&p, &q, &mut nsrc.clone()));
+    let path = pack(
+        dir.path(),
+        "v.rvf",
+        vec![SegmentSpec {
+            seg_type: 0x01,
+            payload: vp.clone(),
+        }],
+    );
+    let ((base, _, _, bout), (simd, _, _, sout)) = with_file(&path, |o| {
+        (
+            time(3, || o.run(NO_SIMD, &p, &q)),
+            time(3, || o.run(ALL, &p, &q)),
+        )
+    });
+    assert_eq!(bout.output, nout.output);
+    assert_eq!(sout.output, nout.output);
+    writeln!(md, "\nExact top-10 (L2) over {nv} vectors of dim {dim}:\n\n| native ms | wasmi baseline ms | wasmi SIMD ms | native : baseline | native : SIMD | SIMD speed-up |\n|---|---|---|---|---|---|").unwrap();
+    writeln!(
+        md,
+        "| {:.1} | {:.1} | {:.1} | 1 : {:.1} | 1 : {:.1} | **{:.2}x** |",
+        ms(nat),
+        ms(base),
+        ms(simd),
+        ms(base) / ms(nat),
+        ms(simd) / ms(nat),
+        ms(base) / ms(simd)
+    )
+    .unwrap();
+    writeln!(md, "\nSpMV is not a separate ABI method; CG's time is dominated by it. All sandboxed outputs above were checked equal to native, bit for bit.").unwrap();
+
+    // 4. Open / select / verify / instantiate latency.
+    writeln!(md, "\n## 4. Open, select, verify, instantiate\n").unwrap();
+    writeln!(md, "A file holding both kernels and one data segment of the given size (a sparse file: a hole, never read), opened with memmap2, manifest found, both WASM segments hash-verified on a private copy, admitted and instantiated (ABI probe). 20 repetitions.\n\n| file size | open+select ms | RSS after open MiB |\n|---|---|---|").unwrap();
+    let big: &[u64] = if a.quick {
+        &[1 << 20]
+    } else {
+        &[1 << 20, 64 << 20, 1 << 30, 4 << 30]
+    };
+    for &size in big {
+        let path = dir.path().join(format!("hole{size}.rvf"));
+        hole_file(&path, size);
+        let rss0 = rss_mib();
+        let (med, lo, hi, _) = time(20, || {
+            let map = MappedFile::open(&path).unwrap();
+            let file = RvfFile::parse(map.bytes()).unwrap();
+            let sel = runtime::select(&file, ALL, &Limits::default(), None);
+            assert!(sel.chosen().is_some());
+        });
+        let keep = MappedFile::open(&path).unwrap();
+        let kept = RvfFile::parse(keep.bytes()).unwrap();
+        let rss = rss_mib() - rss0;
+        drop(kept);
+        drop(keep);
+        writeln!(
+            md,
+            "| {} MiB | {:.3} ({:.3}–{:.3}) | {rss:.1} |",
+            size >> 20,
+            ms(med),
+            ms(lo),
+            ms(hi)
+        )
+        .unwrap();
+        std::fs::remove_file(&path).ok();
+    }
+
+    // 5. Packing throughput vs the published runtime.
+    writeln!(md, "\n## 5. Packing throughput (vectors)\n").unwrap();
+    let (pn, pd) = if a.quick {
+        (20_000, 128)
+    } else {
+        (200_000, 128)
+    };
+    let mut s = 11u64;
+    let pdata: Vec<f32> = (0..pn * pd)
+        .map(|_| ((lcg(&mut s) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0) as f32)
+        .collect();
+    let mbytes = (pn * pd * 4) as f64 / 1e6;
+    let ours = dir.path().join("ours.rvf");
+    let (t_ours, _, _, _) = time(3, || {
+        let v = rvf_pack::inputs::Vectors {
+            dim: pd,
+            data: pdata.clone(),
+        };
+        let payload = rvf_pack::payload::vec_payload(&v, 0).unwrap();
+        writer::create(
+            &ours,
+            &[SegmentSpec {
+                seg_type: 0x01,
+                payload,
+            }],
+            FileSummary {
+                dimension: pd as u16,
+                total_vectors: pn as u64,
+                metric_id: 0,
+            },
+        )
+        .unwrap();
+    });
+    let theirs = dir.path().join("theirs.rvf");
+    let (t_theirs, _, _, _) = time(3, || {
+        let _ = std::fs::remove_file(&theirs);
+        let mut st = rvf_runtime::RvfStore::create(
+            &theirs,
+            rvf_runtime::RvfOptions {
+                dimension: pd as u16,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let rows: Vec<&[f32]> = pdata.chunks_exact(pd).collect();
+        let ids: Vec<u64> = (0..pn as u64).collect();
+        st.ingest_batch(&rows, &ids, None).unwrap();
+        st.close().unwrap();
+    });
+    writeln!(md, "{pn} vectors × {pd} f32 ({mbytes:.0} MB of vector data), written to a file and fsynced, 3 repetitions:\n\n| writer | ms | MB/s |\n|---|---|---|").unwrap();
+    writeln!(
+        md,
+        "| rvf-pack (create, atomic) | {:.0} | **{:.0}** |",
+        ms(t_ours),
+        mbytes / t_ours.as_secs_f64()
+    )
+    .unwrap();
+    writeln!(
+        md,
+        "| rvf-runtime 0.5.0 (create + ingest_batch + close) | {:.0} | {:.0} |",
+        ms(t_theirs),
+        mbytes / t_theirs.as_secs_f64()
+    )
+    .unwrap();
+    writeln!(md, "\nRatio: rvf-pack is **{:.2}x** the published runtime's throughput (goal ≥ 2x and ≥ 500 MB/s).", t_theirs.as_secs_f64() / t_ours.as_secs_f64()).unwrap();
+
+    // 6. Local query vs full solve.
+    writeln!(md, "\n## 6. Local query vs full solve, same accuracy\n").unwrap();
+    let n = if a.quick { 10_000 } else { 1_000_000 };
+    let alpha = 0.15;
+    let g = graph(n, 5, 99);
+    // (I − (1−α)P) x = α e_t has relative row margin exactly α, so Jacobi is
+    // allowed, and its solution is the PPR column π(·, t).
+    let mut row_ptr = vec![0u32];
+    let (mut col, mut val) = (Vec::new(), Vec::new());
+    for u in 0..n {
+        let (s0, e0) = (g.row_ptr[u] as usize, g.row_ptr[u + 1] as usize);
+        let d = (e0 - s0).max(1) as f64;
+        let mut entries: Vec<(u32, f64)> = g.col_idx[s0..e0]
+            .iter()
+            .map(|&v| (v, -(1.0 - alpha) / d))
+            .collect();
+        if e0 == s0 {
+            entries.push((u as u32, -(1.0 - alpha)));
+        }
+        entries.push((u as u32, 1.0));
+        entries.sort_by_key(|e| e.0);
+        let mut merged: Vec<(u32, f64)> = Vec::new();
+        for (c, v) in entries {
+            match merged.last_mut() {
+                Some(l) if l.0 == c => l.1 += v,
+                _ => merged.push((c, v)),
+            }
+        }
+        for (c, v) in merged {
+            col.push(c);
+            val.push(v);
+        }
+        row_ptr.push(col.len() as u32);
+    }
+    let t = 17u32;
+    let mut rhs = vec![0.0; n];
+    rhs[t as usize] = alpha;
+    let m = Csr {
+        rows: n as u32,
+        cols: n as u32,
+        row_ptr,
+        col_idx: col,
+        values: val,
+    };
+    let eps = 1e-4;
+    let gpath = pack(
+        dir.path(),
+        "local.rvf",
+        vec![SegmentSpec {
+            seg_type: 0x24,
+            payload: g.encode_segment(None, true).unwrap(),
+        }],
+    );
+    let mpayload = m.encode_segment(Some(&rhs), false).unwrap();
+    let mpath = pack(
+        dir.path(),
+        "full.rvf",
+        vec![SegmentSpec {
+            seg_type: 0x24,
+            payload: mpayload.clone(),
+        }],
+    );
+    let pl = Params {
+        method: abi::method::PPR_BACKWARD,
+        target: t,
+        alpha,
+        epsilon: eps,
+        ..Default::default()
+    };
+    let (loc, llo, lhi, lout) = with_file(&gpath, |o| time(5, || o.run(ALL, &pl, &[])));
+    let pf = Params {
+        method: abi::method::JACOBI,
+        tol: eps,
+        min_margin: 0.1,
+        max_iter: 10_000,
+        ..Default::default()
+    };
+    let reps = if a.quick { 3 } else { 2 };
+    let (full, flo, fhi, fout) = with_file(&mpath, |o| time(reps, || o.run(ALL, &pf, &[])));
+    let (nfull, _, _, _) = time(reps, || {
+        microkernel::run(&pf, &[], &mut native_source(&mpayload))
+    });
+    // Both answers agree within the accuracy asked for.
+    let x: Vec<f64> = fout
+        .output
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    let mut worst = 0.0f64;
+    for c in lout.output.chunks_exact(16) {
+        let i = u32::from_le_bytes(c[..4].try_into().unwrap()) as usize;
+        let v = f64::from_le_bytes(c[8..].try_into().unwrap());
+        worst = worst.max((x[i] - v).abs());
+    }
+    writeln!(md, "PPR column π(·, t) on a random digraph with n = {n} (5 out-links), α = {alpha}, additive accuracy {eps}: backward push (local, ≤ ε error for every source) vs Jacobi on (I − (1−α)P) x = α e_t to relative residual {eps} (global; error ≤ tol since the margin is α). Largest difference between the two answers over the pushed entries: {worst:.2e}.\n").unwrap();
+    writeln!(
+        md,
+        "| method | where | ms (min–max) | work |\n|---|---|---|---|"
+    )
+    .unwrap();
+    writeln!(
+        md,
+        "| backward push | wasmi SIMD | {:.2} ({:.2}–{:.2}) | {} rows read |",
+        ms(loc),
+        ms(llo),
+        ms(lhi),
+        lout.report.work
+    )
+    .unwrap();
+    writeln!(
+        md,
+        "| Jacobi full solve | wasmi SIMD | {:.0} ({:.0}–{:.0}) | {} iterations over {} nnz |",
+        ms(full),
+        ms(flo),
+        ms(fhi),
+        fout.report.iterations,
+        m.nnz()
+    )
+    .unwrap();
+    writeln!(md, "| Jacobi full solve | native | {:.0} | |", ms(nfull)).unwrap();
+    writeln!(md, "\nLocal query vs full solve in wasmi: **{:.1}x** (range {:.1}x–{:.1}x over the repetitions); local in wasmi vs the native full solve: {:.2}x.", ms(full) / ms(loc), ms(flo) / ms(lhi), ms(fhi) / ms(llo), ms(nfull) / ms(loc)).unwrap();
+
+    writeln!(
+        md,
+        "\n---\nTotal benchmark time: {:.0} s.",
+        started.elapsed().as_secs_f64()
+    )
+    .unwrap();
+    std::fs::write(&a.out, &md).unwrap();
+    println!("{md}");
+}
+
+/// A file: both kernels, a `size`-byte unknown segment that is a hole, a manifest.
+fn hole_file(path: &Path, size: u64) {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut f = std::fs::File::create(path).unwrap();
+    let mut dir = Vec::new();
+    let mut pos = 0u64;
+    for (i, k) in kernels().into_iter().enumerate() {
+        let bytes = writer::encode_segment(0x10, i as u64 + 1, &k.payload, 2, pos);
+        dir.push(loader::manifest::DirEntry {
+            segment_id: i as u64 + 1,
+            offset: pos,
+            payload_length: k.payload.len() as u64,
+            seg_type: 0x10,
+        });
+        f.write_all(&bytes).unwrap();
+        pos += bytes.len() as u64;
+    }
+    let mut h = loader::header::SegmentHeader::new(0x31, 3);
+    h.payload_length = size;
+    f.write_all(&loader::header::encode(&h)).unwrap();
+    dir.push(loader::manifest::DirEntry {
+        segment_id: 3,
+        offset: pos,
+        payload_length: size,
+        seg_type: 0x31,
+    });
+    pos += 64 + size;
+    f.seek(SeekFrom::Start(pos)).unwrap();
+    let m = loader::manifest::Manifest {
+        epoch: 1,
+        dimension: 0,
+        total_vectors: 0,
+        profile_id: 0,
+        metric_id: 0,
+        directory: dir,
+        deleted_ids: vec![],
+        file_identity: None,
+        segment_hashes: None,
+        trailing_bytes: 0,
+    };
+    f.write_all(&writer::encode_segment(0x05, 4, &m.encode(), 2, pos))
+        .unwrap();
+}
+
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
