@@ -121,13 +121,16 @@ impl Selection {
         match (&c.rejection, self.chosen == Some(i)) {
             (Some(r), _) => format!("rejected: {r}"),
             (None, true) => String::from("selected"),
-            (None, false) => String::from("eligible (ranked lower)"),
+            (None, false) if c.admitted.is_some() => String::from("eligible (ranked lower)"),
+            (None, false) => String::from(
+                "eligible (ranked lower; not verified: a better variant was chosen first)",
+            ),
         }
     }
 }
 
-/// Judge one WASM segment (everything but ranking).
-fn judge(file: &RvfFile<'_>, index: usize, host: u16, limits: &Limits) -> Candidate {
+/// The cheap checks: decode the header; role, target and features.
+fn screen(file: &RvfFile<'_>, index: usize, host: u16) -> Candidate {
     let mut c = Candidate {
         index,
         offset: file.directory()[index].offset,
@@ -135,108 +138,159 @@ fn judge(file: &RvfFile<'_>, index: usize, host: u16, limits: &Limits) -> Candid
         rejection: None,
         admitted: None,
     };
-    let seg = match file.segment(index) {
-        Ok(s) => s,
+    let parsed = file
+        .segment(index)
+        .map_err(|e| format!("{e}"))
+        .and_then(|seg| {
+            WasmSegment::parse(seg.payload)
+                .map(|w| w.header)
+                .map_err(|e| format!("{e}"))
+        });
+    let h = match parsed {
+        Ok(h) => h,
         Err(e) => {
-            c.rejection = Some(Rejection::Malformed(format!("{e}")));
+            c.rejection = Some(Rejection::Malformed(e));
             return c;
         }
     };
-    // Everything below works on a private copy, never on the live mapping.
+    c.header = Some(h);
+    if !matches!(h.role, 0 | 2) {
+        c.rejection = Some(Rejection::Role(h.role));
+    } else if !matches!(h.target, 0 | 4) {
+        c.rejection = Some(Rejection::Target(h.target));
+    } else if h.required_features & !host != 0 {
+        c.rejection = Some(Rejection::MissingFeatures {
+            needs: h.required_features,
+            host,
+        });
+    }
+    c
+}
+
+/// The expensive checks, on a private copy of the payload (never the live
+/// mapping): segment hash, SHAKE-256 bytecode hash, admission under the
+/// declared features, ABI version. Sets `admitted` or `rejection`.
+fn verify_admit(file: &RvfFile<'_>, c: &mut Candidate, limits: &Limits) {
+    let Ok(seg) = file.segment(c.index) else {
+        return;
+    };
     let payload: Vec<u8> = seg.payload.to_vec();
     let w = match WasmSegment::parse(&payload) {
         Ok(w) => w,
         Err(e) => {
             c.rejection = Some(Rejection::Malformed(format!("{e}")));
-            return c;
+            return;
         }
     };
-    let h = w.header;
-    c.header = Some(h);
-    let reject = |c: &mut Candidate, r| {
-        c.rejection = Some(r);
-    };
-    if !matches!(h.role, 0 | 2) {
-        reject(&mut c, Rejection::Role(h.role));
-    } else if !matches!(h.target, 0 | 4) {
-        reject(&mut c, Rejection::Target(h.target));
-    } else if h.required_features & !host != 0 {
-        reject(
-            &mut c,
-            Rejection::MissingFeatures {
-                needs: h.required_features,
-                host,
-            },
-        );
+    let seg_hash = crate::hash::verify_content_hash(
+        seg.header.checksum_algo,
+        &seg.header.content_hash,
+        &payload,
+    );
+    let code_hash = w.bytecode_hash_status();
+    c.rejection = if matches!(
+        seg_hash,
+        HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)
+    ) {
+        Some(Rejection::SegmentHash(seg_hash))
+    } else if code_hash != BytecodeHashStatus::Verified {
+        Some(Rejection::BytecodeHash(code_hash))
     } else {
-        let seg_hash = crate::hash::verify_content_hash(
-            seg.header.checksum_algo,
-            &seg.header.content_hash,
-            &payload,
-        );
-        let code_hash = w.bytecode_hash_status();
-        if matches!(
-            seg_hash,
-            HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)
-        ) {
-            reject(&mut c, Rejection::SegmentHash(seg_hash));
-        } else if code_hash != BytecodeHashStatus::Verified {
-            reject(&mut c, Rejection::BytecodeHash(code_hash));
-        } else {
-            let sb = Sandbox::new(h.required_features, *limits);
-            match sb.admit(w.bytecode) {
-                Err(e) => reject(&mut c, Rejection::Module(e)),
-                Ok(m) => match m.abi_version() {
-                    Err(e) => reject(&mut c, Rejection::Module(e)),
-                    Ok(v) if v >> 16 != abi::ABI_MAJOR => reject(&mut c, Rejection::Abi(v)),
-                    Ok(_) => c.admitted = Some(m),
-                },
-            }
+        let sb = Sandbox::new(w.header.required_features, *limits);
+        match sb.admit(w.bytecode) {
+            Err(e) => Some(Rejection::Module(e)),
+            Ok(m) => match m.abi_version() {
+                Err(e) => Some(Rejection::Module(e)),
+                Ok(v) if v >> 16 != abi::ABI_MAJOR => Some(Rejection::Abi(v)),
+                Ok(_) => {
+                    c.admitted = Some(m);
+                    None
+                }
+            },
         }
-    }
-    c
+    };
 }
 
-/// Judge every WASM segment and pick one. `force` picks a directory index
-/// (still fully verified).
-pub fn select(
+/// Candidate positions that passed screening, best first (or just the forced one).
+fn ranked(candidates: &[Candidate], force: Option<usize>) -> Vec<usize> {
+    // (priority, more features first, file order)
+    type Rank = (u8, core::cmp::Reverse<u32>, usize);
+    let mut r: Vec<(usize, Rank)> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.rejection.is_none() && force.is_none_or(|n| c.index == n))
+        .filter_map(|(i, c)| {
+            let h = c.header?;
+            Some((
+                i,
+                (
+                    h.bootstrap_priority,
+                    core::cmp::Reverse(h.required_features.count_ones()),
+                    c.index,
+                ),
+            ))
+        })
+        .collect();
+    r.sort_by_key(|x| x.1);
+    r.into_iter().map(|x| x.0).collect()
+}
+
+fn select_with(
     file: &RvfFile<'_>,
     host_features: u16,
     limits: &Limits,
     force: Option<usize>,
+    thorough: bool,
 ) -> Selection {
     let host = host_features & caps::host_features();
-    let candidates: Vec<Candidate> = file
+    let mut candidates: Vec<Candidate> = file
         .directory()
         .iter()
         .enumerate()
         .filter(|(_, e)| e.seg_type == WASM_SEG_TYPE)
-        .map(|(i, _)| judge(file, i, host, limits))
+        .map(|(i, _)| screen(file, i, host))
         .collect();
-    let chosen = match force {
-        Some(n) => candidates
-            .iter()
-            .position(|c| c.index == n && c.rejection.is_none()),
-        None => candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.rejection.is_none())
-            .filter_map(|(i, c)| Some((i, c.index, c.header?)))
-            .min_by_key(|(_, index, h)| {
-                (
-                    h.bootstrap_priority,
-                    core::cmp::Reverse(h.required_features.count_ones()),
-                    *index,
-                )
-            })
-            .map(|(i, _, _)| i),
-    };
+    let order = ranked(&candidates, force);
+    let mut chosen = None;
+    for &i in &order {
+        if chosen.is_some() && !thorough {
+            break;
+        }
+        verify_admit(file, &mut candidates[i], limits);
+        if chosen.is_none() && candidates[i].admitted.is_some() {
+            chosen = Some(i);
+        }
+    }
     Selection {
         host_features: host,
         candidates,
         chosen,
         forced: force.is_some(),
     }
+}
+
+/// Judge **every** WASM segment (each hashed and admitted: what `--explain`
+/// shows) and pick the best. `force` picks a directory index (still fully
+/// verified).
+pub fn select(
+    file: &RvfFile<'_>,
+    host_features: u16,
+    limits: &Limits,
+    force: Option<usize>,
+) -> Selection {
+    select_with(file, host_features, limits, force, true)
+}
+
+/// Like `select`, but verify and admit candidates in rank order only until
+/// one passes (what `run` uses: one kernel compiled, not all). Lower-ranked
+/// candidates are screened but left unverified.
+pub fn select_first(
+    file: &RvfFile<'_>,
+    host_features: u16,
+    limits: &Limits,
+    force: Option<usize>,
+) -> Selection {
+    select_with(file, host_features, limits, force, false)
 }
 
 /// Errors of a run, before or during execution.

@@ -26,6 +26,7 @@ pub mod csr;
 pub mod jacobi;
 pub mod knn;
 pub mod linalg;
+pub mod nodemap;
 pub mod push;
 pub mod rng;
 pub mod run;

@@ -15,36 +15,15 @@
 //! work is independent of n. Node order is FIFO; output sorted by node.
 
 use crate::abi::{info, set, status, Params};
+use crate::nodemap::NodeMap;
 use crate::source::DataSource;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
-use core::hash::{BuildHasherDefault, Hasher};
-
-/// A fixed, seedless hasher (determinism: no random state).
-#[derive(Default)]
-pub struct FixedHasher(u64);
-impl Hasher for FixedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u32(&mut self, v: u32) {
-        self.write_u64(v as u64)
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = crate::rng::splitmix64(self.0 ^ v);
-    }
-}
-pub type Map<K, V> = hashbrown::HashMap<K, V, BuildHasherDefault<FixedHasher>>;
 
 /// Per-node state of the nodes a push has touched.
 #[derive(Default)]
 pub struct Nodes {
-    index: Map<u32, u32>,
+    index: NodeMap,
     pub id: Vec<u32>,
     pub p: Vec<f64>,
     pub r: Vec<f64>,
@@ -54,7 +33,7 @@ pub struct Nodes {
 
 impl Nodes {
     pub fn get(&self, node: u32) -> Option<usize> {
-        self.index.get(&node).map(|&i| i as usize)
+        self.index.get(node).map(|i| i as usize)
     }
     fn insert(&mut self, node: u32, deg: u32) -> usize {
         let i = self.id.len();
@@ -66,19 +45,29 @@ impl Nodes {
         self.queued.push(false);
         i
     }
-    /// Make sure every node of `nodes` has state, fetching unknown
-    /// out-degrees in one host call.
-    fn ensure(
+    /// The state index of every node of `nodes` (into `idx`), creating
+    /// state for unknown nodes; their out-degrees come in one host call.
+    /// One map lookup per known node.
+    fn resolve(
         &mut self,
         src: &mut impl DataSource,
         nodes: &[u32],
+        idx: &mut Vec<usize>,
         scratch: &mut Vec<u32>,
         degs: &mut Vec<u32>,
     ) -> Result<(), i32> {
+        const PENDING: usize = usize::MAX;
+        idx.clear();
         scratch.clear();
         for &v in nodes {
-            if self.get(v).is_none() && !scratch.contains(&v) {
-                scratch.push(v);
+            match self.get(v) {
+                Some(i) => idx.push(i),
+                None => {
+                    if !scratch.contains(&v) {
+                        scratch.push(v);
+                    }
+                    idx.push(PENDING);
+                }
             }
         }
         if scratch.is_empty() {
@@ -89,6 +78,11 @@ impl Nodes {
         src.degrees(set::FORWARD, scratch, degs)?;
         for (&v, &d) in scratch.iter().zip(degs.iter()) {
             self.insert(v, d);
+        }
+        for (i, &v) in idx.iter_mut().zip(nodes) {
+            if *i == PENDING {
+                *i = self.get(v).ok_or(status::BAD_DATA)?;
+            }
         }
         Ok(())
     }
@@ -106,24 +100,29 @@ impl Nodes {
     }
 }
 
-/// Read row `u` of a set into `cols`, growing it as needed. One host call
-/// when the buffer is big enough (the common case).
-pub fn read_row(
-    src: &mut impl DataSource,
-    which: u32,
-    u: u32,
-    cols: &mut Vec<u32>,
-) -> Result<usize, i32> {
-    loop {
-        let cap = cols.capacity().max(16);
-        cols.resize(cap, 0);
-        let n = src.row(which, u, cols, None)?;
-        if n <= cols.len() {
-            cols.truncate(n);
-            return Ok(n);
+/// A reusable row buffer: it grows to the longest row seen and is never
+/// re-zeroed, so reading a row is one host call and no bookkeeping.
+#[derive(Default)]
+pub struct RowBuf {
+    buf: Vec<u32>,
+}
+
+impl RowBuf {
+    /// Row `u` of an adjacency set.
+    pub fn read(&mut self, src: &mut impl DataSource, which: u32, u: u32) -> Result<&[u32], i32> {
+        if self.buf.len() < 16 {
+            self.buf.resize(16, 0);
         }
-        cols.try_reserve(n - cols.len())
-            .map_err(|_| status::OUT_OF_MEMORY)?;
+        loop {
+            let n = src.row(which, u, &mut self.buf, None)?;
+            if n <= self.buf.len() {
+                return Ok(&self.buf[..n]);
+            }
+            self.buf
+                .try_reserve(n - self.buf.len())
+                .map_err(|_| status::OUT_OF_MEMORY)?;
+            self.buf.resize(n, 0);
+        }
     }
 }
 
@@ -165,8 +164,9 @@ pub fn forward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32>
     }
     let (alpha, eps) = (p.alpha, p.epsilon);
     let mut nodes = Nodes::default();
-    let (mut scratch, mut degs, mut nbrs) = (Vec::new(), Vec::new(), Vec::new());
-    nodes.ensure(src, &[p.source], &mut scratch, &mut degs)?;
+    let (mut scratch, mut degs, mut rows_buf, mut idx) =
+        (Vec::new(), Vec::new(), RowBuf::default(), Vec::new());
+    nodes.resolve(src, &[p.source], &mut idx, &mut scratch, &mut degs)?;
     nodes.r[0] = 1.0;
     let mut queue = VecDeque::new();
     queue.push_back(0usize);
@@ -197,15 +197,14 @@ pub fn forward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32>
         }
         nodes.r[u] = 0.0;
         let node_u = nodes.id[u];
-        read_row(src, set::FORWARD, node_u, &mut nbrs)?;
+        let nbrs = rows_buf.read(src, set::FORWARD, node_u)?;
         rows += 1;
         if nbrs.iter().any(|&v| v as i64 >= n) {
             return Err(status::BAD_DATA);
         }
-        nodes.ensure(src, &nbrs, &mut scratch, &mut degs)?;
+        nodes.resolve(src, nbrs, &mut idx, &mut scratch, &mut degs)?;
         let share = (1.0 - alpha) * ru / du as f64;
-        for &v in nbrs.iter() {
-            let i = nodes.get(v).ok_or(status::BAD_DATA)?;
+        for &i in idx.iter() {
             nodes.r[i] += share;
             if !nodes.queued[i] && nodes.r[i] > eps * nodes.deg[i].max(1) as f64 {
                 nodes.queued[i] = true;
@@ -235,8 +234,9 @@ pub fn backward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32
     }
     let (alpha, eps) = (p.alpha, p.epsilon);
     let mut nodes = Nodes::default();
-    let (mut scratch, mut degs, mut nbrs) = (Vec::new(), Vec::new(), Vec::new());
-    nodes.ensure(src, &[p.target], &mut scratch, &mut degs)?;
+    let (mut scratch, mut degs, mut rows_buf, mut idx) =
+        (Vec::new(), Vec::new(), RowBuf::default(), Vec::new());
+    nodes.resolve(src, &[p.target], &mut idx, &mut scratch, &mut degs)?;
     nodes.r[0] = 1.0;
     let mut queue = VecDeque::new();
     queue.push_back(0usize);
@@ -262,14 +262,13 @@ pub fn backward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32
             nodes.r[v] += (1.0 - alpha) * rv;
         }
         let node_v = nodes.id[v];
-        read_row(src, set::TRANSPOSE, node_v, &mut nbrs)?;
+        let nbrs = rows_buf.read(src, set::TRANSPOSE, node_v)?;
         rows += 1;
         if nbrs.iter().any(|&u| u as i64 >= n) {
             return Err(status::BAD_DATA);
         }
-        nodes.ensure(src, &nbrs, &mut scratch, &mut degs)?;
-        for &u in nbrs.iter() {
-            let i = nodes.get(u).ok_or(status::BAD_DATA)?;
+        nodes.resolve(src, nbrs, &mut idx, &mut scratch, &mut degs)?;
+        for &i in idx.iter() {
             let du = nodes.deg[i];
             if du == 0 {
                 // The transpose says u → v exists, the forward rows disagree.
@@ -277,8 +276,7 @@ pub fn backward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32
             }
             nodes.r[i] += (1.0 - alpha) * rv / du as f64;
         }
-        for &u in nbrs.iter().chain(core::iter::once(&node_v)) {
-            let i = nodes.get(u).ok_or(status::BAD_DATA)?;
+        for &i in idx.iter().chain(core::iter::once(&v)) {
             if !nodes.queued[i] && nodes.r[i] > eps {
                 nodes.queued[i] = true;
                 queue.push_back(i);

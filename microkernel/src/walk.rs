@@ -7,10 +7,9 @@
 //! not depend on batching. Work is O(W/α) row reads, independent of n.
 
 use crate::abi::{info, set, status, Params};
-use crate::push::read_row;
+use crate::push::RowBuf;
 use crate::rng::SplitMix;
 use crate::source::DataSource;
-use alloc::vec::Vec;
 
 pub struct WalkResult {
     pub estimate: f64,
@@ -37,7 +36,7 @@ pub fn estimate(src: &mut impl DataSource, p: &Params) -> Result<WalkResult, i32
     } else {
         p.work_budget
     };
-    let mut nbrs: Vec<u32> = Vec::new();
+    let mut rows = RowBuf::default();
     let (mut hits, mut steps) = (0u64, 0u64);
     let mut st = status::OK;
     let mut done = 0u64;
@@ -53,9 +52,9 @@ pub fn estimate(src: &mut impl DataSource, p: &Params) -> Result<WalkResult, i32
                 break 'walks;
             }
             steps += 1;
-            let d = read_row(src, set::FORWARD, cur, &mut nbrs)?;
-            if d > 0 {
-                let next = nbrs[rng.below(d as u32) as usize];
+            let nbrs = rows.read(src, set::FORWARD, cur)?;
+            if !nbrs.is_empty() {
+                let next = nbrs[rng.below(nbrs.len() as u32) as usize];
                 if next as i64 >= n {
                     return Err(status::BAD_DATA);
                 }

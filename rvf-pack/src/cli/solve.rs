@@ -342,7 +342,7 @@ fn query_bytes(a: &RunArgs, file: &RvfFile<'_>) -> Result<Vec<u8>, Failure> {
 pub fn run(a: RunArgs) -> CmdResult {
     let (map, mask, lim) = open_with_host(&a.file, &a.host)?;
     let file = RvfFile::parse(map.bytes())?;
-    let sel = runtime::select(&file, mask, &lim, a.host.segment);
+    let sel = runtime::select_first(&file, mask, &lim, a.host.segment);
     if sel.chosen.is_none() {
         return Err(no_solver(&sel));
     }
