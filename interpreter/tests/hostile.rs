@@ -257,6 +257,13 @@ fn giant_tables_and_memories_are_contained() {
         matches!(t, SandboxError::Trap(_) | SandboxError::MemoryLimit { .. }),
         "{t}"
     );
+    // A data segment far outside its (small) memory: instantiation traps.
+    let far = module("", "i32.const 0", r#"(data (i32.const 0x7FFF0000) "boom")"#);
+    assert!(matches!(contained(&far), SandboxError::Trap(_)));
+    // A data segment larger than the memory it initialises.
+    let big_data = format!(r#"(data (i32.const 60000) "{}")"#, "\\00".repeat(20_000));
+    let big = module("", "i32.const 0", &big_data);
+    assert!(matches!(contained(&big), SandboxError::Trap(_)));
     // A huge initial memory (20000 pages = 1.25 GiB): capped at instantiation.
     let huge = wat::parse_str(
         r#"(module (memory (export "memory") 20000)

@@ -2,7 +2,8 @@
 //! `prev_hash[32] || action_hash[32] || timestamp_ns u64 || witness_type u8`.
 //! `prev_hash` of each entry is SHAKE-256-256 of the previous entry's 73
 //! bytes (zeros for the first); the chain continues across witness
-//! segments in file order.
+//! segments in file order. Segments holding one legacy (≤ 0.4) record are
+//! recognised as upstream does and counted, not verified.
 
 use crate::container::RvfFile;
 use crate::hash::shake256;
@@ -43,7 +44,7 @@ impl Entry {
 /// Where a chain check failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChainError {
-    /// The segment's payload is not a whole number of entries.
+    /// The segment's payload is neither whole entries nor one legacy record.
     Truncated { segment: usize },
     /// Entry `entry` (0-based, counting across segments) does not link to its predecessor.
     BrokenLink { segment: usize, entry: usize },
@@ -56,6 +57,19 @@ pub struct Chain {
     /// Hash the next entry must carry as `prev_hash`.
     pub head: [u8; 32],
     pub segments: usize,
+    /// Segments holding one legacy record (`type u8, ts u64, action_len
+    /// u32, action, prev_hash[32]`): their links use upstream's additive
+    /// fold, which authenticates nothing, so they are counted, not verified.
+    pub legacy_records: usize,
+}
+
+/// True when `p` is exactly one legacy witness record (upstream's rule).
+pub fn is_legacy_record(p: &[u8]) -> bool {
+    if p.len() < 1 + 8 + 4 + 32 {
+        return false;
+    }
+    let n = u32::from_le_bytes([p[9], p[10], p[11], p[12]]) as usize;
+    13usize.checked_add(n).and_then(|x| x.checked_add(32)) == Some(p.len())
 }
 
 /// Verify the chain across every witness segment of the directory, in file order.
@@ -72,12 +86,17 @@ pub fn verify_chain(file: &RvfFile<'_>) -> Result<Chain, ChainError> {
         entries: Vec::new(),
         head: [0; 32],
         segments: segs.len(),
+        legacy_records: 0,
     };
     for (_, i) in segs {
         let p = file
             .segment(i)
             .map_err(|_| ChainError::Truncated { segment: i })?
             .payload;
+        if is_legacy_record(p) {
+            chain.legacy_records += 1;
+            continue;
+        }
         if !p.len().is_multiple_of(ENTRY_LEN) {
             return Err(ChainError::Truncated { segment: i });
         }

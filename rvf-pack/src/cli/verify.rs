@@ -44,7 +44,8 @@ pub fn run(a: VerifyArgs) -> CmdResult {
             "rejected_newer_manifests": v.rejected_newer_manifests,
             "manifest_on_chain": v.manifest_on_chain,
             "witness": match &v.witness {
-                Ok(c) => json!({"ok": true, "entries": c.entries.len(), "segments": c.segments}),
+                Ok(c) => json!({"ok": true, "entries": c.entries.len(), "segments": c.segments,
+                                "legacy_records": c.legacy_records}),
                 Err(e) => json!({"ok": false, "error": format!("{e:?}")}),
             },
         }));
@@ -71,9 +72,10 @@ pub fn run(a: VerifyArgs) -> CmdResult {
         }
         match &v.witness {
             Ok(c) if c.segments > 0 => println!(
-                "ok   witness chain: {} entries in {} segments",
+                "ok   witness chain: {} entries in {} segments ({} legacy records, not verifiable)",
                 c.entries.len(),
-                c.segments
+                c.segments,
+                c.legacy_records
             ),
             Ok(_) => {}
             Err(loader::witness::ChainError::BrokenLink { segment, entry }) => {
