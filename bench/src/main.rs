@@ -699,18 +699,7 @@ fn hole_file(path: &Path, size: u64) {
     });
     pos += 64 + size;
     f.seek(SeekFrom::Start(pos)).unwrap();
-    let m = loader::manifest::Manifest {
-        epoch: 1,
-        dimension: 0,
-        total_vectors: 0,
-        profile_id: 0,
-        metric_id: 0,
-        directory: dir,
-        deleted_ids: vec![],
-        file_identity: None,
-        segment_hashes: None,
-        trailing_bytes: 0,
-    };
+    let m = loader::manifest::Manifest::with_directory(1, dir);
     f.write_all(&writer::encode_segment(0x05, 4, &m.encode(), 2, pos))
         .unwrap();
 }

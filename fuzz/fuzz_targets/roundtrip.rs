@@ -16,18 +16,7 @@ fuzz_target!(|segs: Vec<Seg>| {
     for s in &segs {
         p.write(s.seg_type, &s.payload).unwrap();
     }
-    let manifest = loader::manifest::Manifest {
-        epoch: 1,
-        dimension: 0,
-        total_vectors: 0,
-        profile_id: 0,
-        metric_id: 0,
-        directory: Vec::new(),
-        deleted_ids: Vec::new(),
-        file_identity: None,
-        segment_hashes: None,
-        trailing_bytes: 0,
-    };
+    let manifest = loader::manifest::Manifest::with_directory(1, Vec::new());
     let bytes = p.finish(manifest, &[]).unwrap();
     let f = loader::RvfFile::parse(&bytes).expect("our own output parses");
     assert_eq!(f.directory().len(), segs.len());

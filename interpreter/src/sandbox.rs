@@ -205,24 +205,7 @@ impl Sandbox {
         let cap = max_memory_bytes
             .unwrap_or(self.limits.max_memory_bytes)
             .min(self.limits.max_memory_bytes);
-        let state = HostState {
-            source,
-            bulk_check,
-            checked: 0,
-            limiter: Limiter {
-                max_memory: usize::try_from(cap).unwrap_or(usize::MAX),
-                max_table: self.limits.max_table_elements as usize,
-                memory_denied: false,
-            },
-            stats: HostStats::default(),
-        };
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|s| &mut s.limiter);
-        store
-            .set_fuel(self.limits.fuel)
-            .map_err(|e| SandboxError::Trap(e.to_string()))?;
-        let mut linker = Linker::new(&self.engine);
-        host::define(&mut linker).map_err(|e| SandboxError::Trap(e.to_string()))?;
+        let (mut store, linker) = self.store_and_linker(source, bulk_check, cap)?;
         let result = (|| {
             let inst = linker.instantiate_and_start(&mut store, module)?;
             run_instance(
@@ -254,6 +237,36 @@ impl Sandbox {
         }
     }
 
+    /// A store for one instance (limits, fuel, host state) and a linker
+    /// holding only the `rvf` functions.
+    #[allow(clippy::type_complexity)]
+    fn store_and_linker<'a>(
+        &self,
+        source: ArraySource<'a>,
+        bulk_check: Option<BulkReadCheck<'a>>,
+        cap: u64,
+    ) -> Result<(Store<HostState<'a>>, Linker<HostState<'a>>), SandboxError> {
+        let state = HostState {
+            source,
+            bulk_check,
+            checked: 0,
+            limiter: Limiter {
+                max_memory: usize::try_from(cap).unwrap_or(usize::MAX),
+                max_table: self.limits.max_table_elements as usize,
+                memory_denied: false,
+            },
+            stats: HostStats::default(),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        store
+            .set_fuel(self.limits.fuel)
+            .map_err(|e| SandboxError::Trap(e.to_string()))?;
+        let mut linker = Linker::new(&self.engine);
+        host::define(&mut linker).map_err(|e| SandboxError::Trap(e.to_string()))?;
+        Ok((store, linker))
+    }
+
     fn abi_version(&self, module: &Module) -> Result<u32, SandboxError> {
         let probe = Sandbox {
             limits: Limits {
@@ -262,24 +275,8 @@ impl Sandbox {
             },
             ..self.clone()
         };
-        let state = HostState {
-            source: ArraySource::empty(),
-            bulk_check: None,
-            checked: 0,
-            limiter: Limiter {
-                max_memory: probe.limits.max_memory_bytes as usize,
-                max_table: probe.limits.max_table_elements as usize,
-                memory_denied: false,
-            },
-            stats: HostStats::default(),
-        };
-        let mut store = Store::new(&probe.engine, state);
-        store.limiter(|s| &mut s.limiter);
-        store
-            .set_fuel(probe.limits.fuel)
-            .map_err(|e| SandboxError::Trap(e.to_string()))?;
-        let mut linker = Linker::new(&probe.engine);
-        host::define(&mut linker).map_err(|e| SandboxError::Trap(e.to_string()))?;
+        let (mut store, linker) =
+            probe.store_and_linker(ArraySource::empty(), None, probe.limits.max_memory_bytes)?;
         let r = (|| -> Result<u32, RunError> {
             let inst = linker.instantiate_and_start(&mut store, module)?;
             Ok(typed::<(), u32>(&store, &inst, "rvf_abi_version")?.call(&mut store, ())?)

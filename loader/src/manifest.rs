@@ -74,6 +74,23 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// A manifest with this epoch and directory and nothing else
+    /// (no vectors, deletions, identity or hash trailer).
+    pub fn with_directory(epoch: u32, directory: Vec<DirEntry>) -> Manifest {
+        Manifest {
+            epoch,
+            dimension: 0,
+            total_vectors: 0,
+            profile_id: 0,
+            metric_id: 0,
+            directory,
+            deleted_ids: Vec::new(),
+            file_identity: None,
+            segment_hashes: None,
+            trailing_bytes: 0,
+        }
+    }
+
     /// Parse a manifest payload. `Err` carries a short description of the rule broken.
     pub fn parse(payload: &[u8]) -> Result<Manifest, &'static str> {
         if payload.len() < FIXED_LEN {

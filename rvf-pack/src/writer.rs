@@ -212,16 +212,11 @@ pub fn create(dest: &Path, segments: &[SegmentSpec], summary: FileSummary) -> Re
 
 fn new_manifest(epoch: u32, s: FileSummary, fi: Option<FileIdentity>) -> Manifest {
     Manifest {
-        epoch,
         dimension: s.dimension,
         total_vectors: s.total_vectors,
-        profile_id: 0,
         metric_id: s.metric_id,
-        directory: Vec::new(),
-        deleted_ids: Vec::new(),
         file_identity: fi,
-        segment_hashes: None,
-        trailing_bytes: 0,
+        ..Manifest::with_directory(epoch, Vec::new())
     }
 }
 

@@ -98,18 +98,7 @@ fn legacy_file(payloads: &[(u8, &[u8])]) -> Vec<u8> {
         out.extend_from_slice(&header::encode(&h));
         out.extend_from_slice(p);
     }
-    let m = Manifest {
-        epoch: 1,
-        dimension: 0,
-        total_vectors: 0,
-        profile_id: 0,
-        metric_id: 0,
-        directory: dir,
-        deleted_ids: vec![],
-        file_identity: None,
-        segment_hashes: None,
-        trailing_bytes: 0,
-    };
+    let m = Manifest::with_directory(1, dir);
     let mp = m.encode();
     let mut h = header::SegmentHeader::new(0x05, 99);
     h.payload_length = mp.len() as u64;

@@ -30,18 +30,7 @@ fn file(segs: &[(u8, Vec<u8>)]) -> (Vec<u8>, Manifest) {
         });
         out.extend(encode_segment(*t, i as u64 + 1, p, 2, out.len() as u64));
     }
-    let m = Manifest {
-        epoch: 1,
-        dimension: 0,
-        total_vectors: 0,
-        profile_id: 0,
-        metric_id: 0,
-        directory: dir,
-        deleted_ids: vec![],
-        file_identity: None,
-        segment_hashes: None,
-        trailing_bytes: 0,
-    };
+    let m = Manifest::with_directory(1, dir);
     let mb = m.encode();
     out.extend(encode_segment(0x05, 99, &mb, 2, out.len() as u64));
     (out, m)
