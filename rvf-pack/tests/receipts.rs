@@ -20,35 +20,30 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A file with the karate graph (+ transpose), Poisson 16² (+ rhs) is in a
-/// second file, vectors, and both kernels.
+/// Two files packed with both kernels: the karate graph (+ transpose), and
+/// Poisson 16² (+ rhs) with the sample vectors.
 fn files(d: &Path) -> (PathBuf, PathBuf) {
-    let sm = root().join("samples");
-    let dist = root().join("microkernel/dist");
-    let g = d.join("g.rvf");
-    let p = d.join("p.rvf");
-    let solvers = [
-        "--solver",
-        s(&dist.join("solver-baseline.wasm")).to_owned().leak(),
-        "--solver",
-        s(&dist.join("solver-simd.wasm")).to_owned().leak(),
-    ];
-    let mut a = vec![
-        "create",
-        s(&g),
-        "--matrix",
-        s(&sm.join("karate.mtx")).to_owned().leak(),
-        "--with-transpose",
-    ];
+    let (sm, dist) = (root().join("samples"), root().join("microkernel/dist"));
+    let (g, p) = (d.join("g.rvf"), d.join("p.rvf"));
+    let (base, simd) = (
+        dist.join("solver-baseline.wasm"),
+        dist.join("solver-simd.wasm"),
+    );
+    let solvers = ["--solver", s(&base), "--solver", s(&simd)];
+    let karate = sm.join("karate.mtx");
+    let mut a = vec!["create", s(&g), "--matrix", s(&karate), "--with-transpose"];
     a.extend_from_slice(&solvers);
     assert!(run(&a).status.success());
-    let rhs = sm.join("poisson16_rhs.txt");
-    let fv = sm.join("points.fvecs");
+    let (poisson, rhs, fv) = (
+        sm.join("poisson16.mtx"),
+        sm.join("poisson16_rhs.txt"),
+        sm.join("points.fvecs"),
+    );
     let mut a = vec![
         "create",
         s(&p),
         "--matrix",
-        s(&sm.join("poisson16.mtx")).to_owned().leak(),
+        s(&poisson),
         "--rhs",
         s(&rhs),
         "--vectors",

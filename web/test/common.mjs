@@ -21,9 +21,13 @@ export function samples() {
   return { dir, karate, poisson };
 }
 
-/** The Rust host's run (JSON), with a host-feature mask. */
+/** The Rust host's run with a host-feature mask: its JSON output, with
+ *  `receipt` the run receipt it wrote (docs/RECEIPTS.md). */
 export function rustRun(file, method, args, mask) {
-  const a = ['run', file, method, ...args, '--json'];
+  const receipt = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rvf-receipt-')), 'r.json');
+  const a = ['run', file, method, ...args, '--json', '--receipt', receipt];
   if (mask) a.push('--host-features', mask);
-  return JSON.parse(execFileSync(packBin, a).toString());
+  const out = JSON.parse(execFileSync(packBin, a).toString());
+  out.receipt = JSON.parse(fs.readFileSync(receipt, 'utf8'));
+  return out;
 }

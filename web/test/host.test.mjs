@@ -32,7 +32,9 @@ for (const [which, method, args, params, queryIndex] of cases) {
       assert.equal(rvf.featureNames(sel.chosen.header.requiredFeatures), rust.segment.required_features);
       const out = await rvf.run(file, sel, method, params, input);
       assert.equal(out.report.status, rust.report.status);
-      assert.equal(out.digest, rust.output_digest, `${method} (${mask ?? 'all features'})`);
+      // The Rust host's receipt records the exact output digest.
+      assert.equal(out.digest, rust.receipt.result.output_digest, `${method} (${mask ?? 'all features'})`);
+      assert.equal(rust.receipt.selection.chosen.index, out.segment);
       assert.equal(Number(out.report.iterations), rust.report.iterations);
     }
   });
