@@ -418,18 +418,27 @@ pub fn run(
         data.vectors.as_ref().map(|x| x.0),
     );
     let mut failure: Option<String> = None;
+    // Hash each data segment once, before the first bulk read of any of its arrays.
+    let mut checked: Vec<usize> = Vec::new();
     let mut check = |array: u32| -> bool {
         let idx = if array == abi::array::VECTORS {
             vec_idx
         } else {
             sparse_idx
         };
-        match idx.map(|i| check_segment(file, i)) {
-            Some(Err(e)) => {
+        let Some(i) = idx else { return true };
+        if checked.contains(&i) {
+            return true;
+        }
+        match check_segment(file, i) {
+            Err(e) => {
                 failure = Some(e);
                 false
             }
-            _ => true,
+            Ok(()) => {
+                checked.push(i);
+                true
+            }
         }
     };
     let cap = if h.max_memory_pages != 0 {
