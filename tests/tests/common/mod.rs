@@ -37,17 +37,9 @@ pub fn simd_module() -> Vec<u8> {
     .unwrap()
 }
 
-/// Deterministic pseudo-random f32s in [-1, 1) (LCG, seed given).
+/// Deterministic pseudo-random f32s in [-1, 1) (the LCG of `solve::lcg`).
 pub fn lcg_f32(seed: u64, n: usize) -> Vec<f32> {
-    let mut s = seed;
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) as f32
-        })
-        .collect()
+    solve::lcg(seed, n).into_iter().map(|v| v as f32).collect()
 }
 
 /// Write vectors as .fvecs.
