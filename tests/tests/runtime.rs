@@ -24,6 +24,33 @@ fn wasm_seg(bytes: &[u8], opts: rvf_pack::payload::SolverOptions) -> SegmentSpec
     }
 }
 
+/// Pack the karate graph and `code` behind a hand-made `header` (hashes
+/// as the caller set them), and run selection on it with every feature.
+fn select_hand_made(
+    header: rvf_types::wasm_bootstrap::WasmHeader,
+    code: &[u8],
+) -> runtime::Selection {
+    let mut payload = header.to_bytes().to_vec();
+    payload.extend_from_slice(code);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("hand-made.rvf");
+    writer::create(
+        &p,
+        &[
+            karate_segment(),
+            SegmentSpec {
+                seg_type: 0x10,
+                payload,
+            },
+        ],
+        FileSummary::default(),
+    )
+    .unwrap();
+    let b = std::fs::read(&p).unwrap();
+    let f = RvfFile::parse(&b).unwrap();
+    runtime::select(&f, 0xFFFF, &Limits::default(), None)
+}
+
 #[test]
 fn simd_selected_when_available_baseline_otherwise() {
     let dir = tempfile::tempdir().unwrap();
@@ -109,25 +136,7 @@ fn a_header_that_under_declares_features_is_rejected() {
     let (mut h, _, _) =
         rvf_pack::payload::wasm_payload(Path::new("s"), &code, &Default::default()).unwrap();
     h.required_features = 0;
-    let mut payload = h.to_bytes().to_vec();
-    payload.extend_from_slice(&code);
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("liar.rvf");
-    writer::create(
-        &p,
-        &[
-            karate_segment(),
-            SegmentSpec {
-                seg_type: 0x10,
-                payload,
-            },
-        ],
-        FileSummary::default(),
-    )
-    .unwrap();
-    let b = std::fs::read(&p).unwrap();
-    let f = RvfFile::parse(&b).unwrap();
-    let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+    let sel = select_hand_made(h, &code);
     assert!(sel.chosen.is_none());
     let why = sel.verdict(0);
     assert!(
@@ -149,25 +158,7 @@ fn upstream_fold_and_unset_bytecode_hashes_are_not_run() {
         ([0u8; 32], BytecodeHashStatus::NotSet),
     ] {
         h.bytecode_hash = hash;
-        let mut payload = h.to_bytes().to_vec();
-        payload.extend_from_slice(&code);
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("u.rvf");
-        writer::create(
-            &p,
-            &[
-                karate_segment(),
-                SegmentSpec {
-                    seg_type: 0x10,
-                    payload,
-                },
-            ],
-            FileSummary::default(),
-        )
-        .unwrap();
-        let b = std::fs::read(&p).unwrap();
-        let f = RvfFile::parse(&b).unwrap();
-        let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+        let sel = select_hand_made(h, &code);
         assert!(sel.chosen.is_none());
         assert_eq!(
             sel.candidates[0].rejection,
