@@ -14,7 +14,7 @@
 //! order, NaN/inf inputs rejected, NaNs canonicalized on output, budgets are
 //! counts. The kernel reads data only through [`source::DataSource`].
 
-#![no_std]
+#![cfg_attr(not(test), no_std)]
 // `!(x > 0.0)` is deliberate throughout: it is also true for NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::nonminimal_bool)]
 
@@ -28,6 +28,7 @@ pub mod knn;
 pub mod linalg;
 pub mod nodemap;
 pub mod push;
+pub mod radix;
 pub mod rng;
 pub mod run;
 pub mod source;

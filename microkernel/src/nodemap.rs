@@ -4,32 +4,47 @@
 //! Specialised because it is the hot path of every push, and a generic
 //! SwissTable costs several times more operations per lookup in an
 //! interpreter (measured with wasmi fuel; see docs/BENCHMARKS.md).
-//! Deterministic: no random state. `u32::MAX` marks an empty slot; node ids
-//! are < rows ≤ u32::MAX − 1 (checked when the sparse layout is decoded).
+//! Deterministic: no random state.
+//!
+//! A slot is one u64: `(key + 1) | value << 32`, so an all-zero slot is
+//! empty and a new table is zeroed memory (which the kernel's allocator
+//! hands out without writing when it is fresh). Node ids are
+//! < rows ≤ u32::MAX − 1 (checked when the sparse layout is decoded), so
+//! `key + 1` never wraps to the empty marker.
 
 use alloc::vec::Vec;
 
-const EMPTY: u32 = u32::MAX;
-
 pub struct NodeMap {
-    keys: Vec<u32>,
-    vals: Vec<u32>,
+    slots: Vec<u64>,
     len: usize,
     shift: u32,
 }
 
 impl Default for NodeMap {
     fn default() -> Self {
-        NodeMap {
-            keys: alloc::vec![EMPTY; 64],
-            vals: alloc::vec![0; 64],
-            len: 0,
-            shift: 32 - 6,
-        }
+        Self::with_capacity_log2(6)
     }
 }
 
 impl NodeMap {
+    /// An empty map with `2^log2` slots (room for half as many keys
+    /// before it grows).
+    pub fn with_capacity_log2(log2: u32) -> Self {
+        NodeMap {
+            slots: alloc::vec![0; 1 << log2],
+            len: 0,
+            shift: 32 - log2,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     #[inline]
     fn slot(&self, key: u32) -> usize {
         (key.wrapping_mul(0x9E37_79B9) >> self.shift) as usize
@@ -37,45 +52,90 @@ impl NodeMap {
 
     #[inline]
     pub fn get(&self, key: u32) -> Option<u32> {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
+        let tag = key.wrapping_add(1);
         let mut i = self.slot(key);
         loop {
-            let k = self.keys[i];
-            if k == key {
-                return Some(self.vals[i]);
+            let s = self.slots[i];
+            if s as u32 == tag {
+                return Some((s >> 32) as u32);
             }
-            if k == EMPTY {
+            if s == 0 {
                 return None;
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Insert a key that is not present.
-    pub fn insert(&mut self, key: u32, val: u32) {
-        if 2 * (self.len + 1) > self.keys.len() {
+    /// The value of `key`, or insert `value` for it: `(value, inserted)`.
+    /// One probe sequence either way.
+    #[inline]
+    pub fn get_or_insert(&mut self, key: u32, value: u32) -> (u32, bool) {
+        if 2 * (self.len + 1) > self.slots.len() {
             self.grow();
         }
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
+        let tag = key.wrapping_add(1);
         let mut i = self.slot(key);
-        while self.keys[i] != EMPTY {
+        loop {
+            let s = self.slots[i];
+            if s as u32 == tag {
+                return ((s >> 32) as u32, false);
+            }
+            if s == 0 {
+                self.slots[i] = tag as u64 | (value as u64) << 32;
+                self.len += 1;
+                return (value, true);
+            }
             i = (i + 1) & mask;
         }
-        self.keys[i] = key;
-        self.vals[i] = val;
-        self.len += 1;
     }
 
+    #[cold]
     fn grow(&mut self) {
-        let cap = self.keys.len() * 2;
-        let old_k = core::mem::replace(&mut self.keys, alloc::vec![EMPTY; cap]);
-        let old_v = core::mem::replace(&mut self.vals, alloc::vec![0; cap]);
+        let cap = self.slots.len() * 2;
+        let old = core::mem::replace(&mut self.slots, alloc::vec![0; cap]);
         self.shift -= 1;
-        self.len = 0;
-        for (k, v) in old_k.into_iter().zip(old_v) {
-            if k != EMPTY {
-                self.insert(k, v);
+        let mask = cap - 1;
+        for s in old {
+            if s != 0 {
+                let mut i = self.slot((s as u32).wrapping_sub(1));
+                while self.slots[i] != 0 {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = s;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NodeMap;
+
+    #[test]
+    fn agrees_with_a_btreemap_through_growth() {
+        let mut m = NodeMap::default();
+        let mut truth = alloc::collections::BTreeMap::new();
+        let mut x = 12345u32;
+        for step in 0..20_000u32 {
+            x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            // Keys from a small range so many repeat; include 0 and the
+            // largest legal id.
+            let key = match step % 97 {
+                0 => 0,
+                1 => u32::MAX - 2,
+                _ => x % 5_000,
+            };
+            let want = *truth.entry(key).or_insert(step);
+            let (got, inserted) = m.get_or_insert(key, step);
+            assert_eq!(got, want);
+            assert_eq!(inserted, want == step);
+        }
+        assert_eq!(m.len(), truth.len());
+        for (&k, &v) in &truth {
+            assert_eq!(m.get(k), Some(v));
+        }
+        assert_eq!(m.get(5_001), None);
     }
 }

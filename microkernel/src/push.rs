@@ -16,86 +16,94 @@
 
 use crate::abi::{info, set, status, Params};
 use crate::nodemap::NodeMap;
+use crate::radix;
 use crate::source::DataSource;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
-/// Per-node state of the nodes a push has touched.
-#[derive(Default)]
+/// The push state of one touched node.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Node {
+    pub p: f64,
+    pub r: f64,
+    pub id: u32,
+    /// Out-degree in the forward adjacency.
+    pub deg: u32,
+    queued: bool,
+}
+
+/// Per-node state of the nodes a push has touched: one record per node
+/// (one allocation to grow, one bounds check per access) and a map from
+/// node id to record index.
 pub struct Nodes {
     index: NodeMap,
-    pub id: Vec<u32>,
-    pub p: Vec<f64>,
-    pub r: Vec<f64>,
-    pub deg: Vec<u32>,
-    pub queued: Vec<bool>,
+    pub list: Vec<Node>,
+    /// Ids of the nodes a `resolve` created (for the degrees call).
+    fresh: Vec<u32>,
+    degs: Vec<u32>,
 }
 
 impl Nodes {
+    fn new() -> Self {
+        // 4096 slots (32 KiB) and 1024 records (32 KiB): a typical query's
+        // state without regrowth; fresh memory costs nothing to zero.
+        Nodes {
+            index: NodeMap::with_capacity_log2(12),
+            list: Vec::with_capacity(1024),
+            fresh: Vec::new(),
+            degs: Vec::new(),
+        }
+    }
     pub fn get(&self, node: u32) -> Option<usize> {
         self.index.get(node).map(|i| i as usize)
     }
-    fn insert(&mut self, node: u32, deg: u32) -> usize {
-        let i = self.id.len();
-        self.index.insert(node, i as u32);
-        self.id.push(node);
-        self.p.push(0.0);
-        self.r.push(0.0);
-        self.deg.push(deg);
-        self.queued.push(false);
-        i
-    }
-    /// The state index of every node of `nodes` (into `idx`), creating
-    /// state for unknown nodes; their out-degrees come in one host call.
-    /// One map lookup per known node.
+    /// The record index of every node of `nodes` (into `idx`), creating
+    /// records for unknown nodes; their out-degrees come in one host call.
+    /// One map probe per node. Fails on an id ≥ `n`.
     fn resolve(
         &mut self,
         src: &mut impl DataSource,
         nodes: &[u32],
-        idx: &mut Vec<usize>,
-        scratch: &mut Vec<u32>,
-        degs: &mut Vec<u32>,
+        n: i64,
+        idx: &mut Vec<u32>,
     ) -> Result<(), i32> {
-        const PENDING: usize = usize::MAX;
         idx.clear();
-        scratch.clear();
+        self.fresh.clear();
+        let first = self.list.len();
         for &v in nodes {
-            match self.get(v) {
-                Some(i) => idx.push(i),
-                None => {
-                    if !scratch.contains(&v) {
-                        scratch.push(v);
-                    }
-                    idx.push(PENDING);
-                }
+            if v as i64 >= n {
+                return Err(status::BAD_DATA);
             }
+            let (i, new) = self.index.get_or_insert(v, self.list.len() as u32);
+            if new {
+                self.list.push(Node {
+                    id: v,
+                    ..Node::default()
+                });
+                self.fresh.push(v);
+            }
+            idx.push(i);
         }
-        if scratch.is_empty() {
+        if self.fresh.is_empty() {
             return Ok(());
         }
-        degs.clear();
-        degs.resize(scratch.len(), 0);
-        src.degrees(set::FORWARD, scratch, degs)?;
-        for (&v, &d) in scratch.iter().zip(degs.iter()) {
-            self.insert(v, d);
-        }
-        for (i, &v) in idx.iter_mut().zip(nodes) {
-            if *i == PENDING {
-                *i = self.get(v).ok_or(status::BAD_DATA)?;
-            }
+        self.degs.clear();
+        self.degs.resize(self.fresh.len(), 0);
+        src.degrees(set::FORWARD, &self.fresh, &mut self.degs)?;
+        for (node, &d) in self.list[first..].iter_mut().zip(&self.degs) {
+            node.deg = d;
         }
         Ok(())
     }
     /// (node, p) for p > 0, sorted by node.
     pub fn scores(&self) -> Vec<(u32, f64)> {
         let mut out: Vec<(u32, f64)> = self
-            .id
+            .list
             .iter()
-            .zip(&self.p)
-            .filter(|(_, &p)| p > 0.0)
-            .map(|(&i, &p)| (i, p))
+            .filter(|x| x.p > 0.0)
+            .map(|x| (x.id, x.p))
             .collect();
-        out.sort_unstable_by_key(|e| e.0);
+        radix::sort_by_key(&mut out);
         out
     }
 }
@@ -134,17 +142,23 @@ pub struct PushResult {
     pub status: i32,
 }
 
-fn check(p: &Params, node: u32, n: i64) -> Result<(), i32> {
+/// Check the parameters and the graph (square, `node` in range); the
+/// number of nodes.
+fn check(src: &mut impl DataSource, p: &Params, node: u32) -> Result<i64, i32> {
     if !(p.alpha > 0.0 && p.alpha < 1.0) || !(p.epsilon > 0.0) || !p.epsilon.is_finite() {
         return Err(status::BAD_PARAMS);
     }
+    let n = src.info(info::ROWS);
     if n < 0 {
         return Err(status::MISSING_DATA);
     }
     if node as i64 >= n {
         return Err(status::BAD_PARAMS);
     }
-    Ok(())
+    if src.info(info::COLS) != n {
+        return Err(status::BAD_DATA);
+    }
+    Ok(n)
 }
 
 fn budget(p: &Params) -> u64 {
@@ -155,140 +169,142 @@ fn budget(p: &Params) -> u64 {
     }
 }
 
+/// Everything a push run holds: the node records, the FIFO work queue
+/// (record indices), the row buffer and counters.
+struct Push {
+    nodes: Nodes,
+    queue: VecDeque<u32>,
+    rows: RowBuf,
+    idx: Vec<u32>,
+    n: i64,
+    pushes: u64,
+    rows_read: u64,
+    limit: u64,
+}
+
+impl Push {
+    /// Seed the queue with `start` holding all the residual mass.
+    fn start(src: &mut impl DataSource, p: &Params, n: i64, start: u32) -> Result<Self, i32> {
+        let mut s = Push {
+            nodes: Nodes::new(),
+            queue: VecDeque::with_capacity(1024),
+            rows: RowBuf::default(),
+            idx: Vec::new(),
+            n,
+            pushes: 0,
+            rows_read: 0,
+            limit: budget(p),
+        };
+        s.nodes.resolve(src, &[start], n, &mut s.idx)?;
+        s.nodes.list[0].r = 1.0;
+        s.enqueue(0);
+        Ok(s)
+    }
+    #[inline]
+    fn enqueue(&mut self, i: u32) {
+        self.nodes.list[i as usize].queued = true;
+        self.queue.push_back(i);
+    }
+    /// Read row `u` of `which` and resolve its entries into `self.idx`.
+    fn neighbours(&mut self, src: &mut impl DataSource, which: u32, u: u32) -> Result<(), i32> {
+        let nbrs = self.rows.read(src, which, u)?;
+        self.rows_read += 1;
+        self.nodes.resolve(src, nbrs, self.n, &mut self.idx)
+    }
+    fn finish(self, st: i32) -> PushResult {
+        let residual_mass = self.nodes.list.iter().map(|x| x.r).sum();
+        PushResult {
+            nodes: self.nodes,
+            pushes: self.pushes,
+            rows_read: self.rows_read,
+            residual_mass,
+            status: st,
+        }
+    }
+}
+
 /// Forward push from `p.source`.
 pub fn forward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32> {
-    let n = src.info(info::ROWS);
-    check(p, p.source, n)?;
-    if src.info(info::COLS) != n {
-        return Err(status::BAD_DATA);
-    }
+    let n = check(src, p, p.source)?;
+    let mut s = Push::start(src, p, n, p.source)?;
     let (alpha, eps) = (p.alpha, p.epsilon);
-    let mut nodes = Nodes::default();
-    let (mut scratch, mut degs, mut rows_buf, mut idx) =
-        (Vec::new(), Vec::new(), RowBuf::default(), Vec::new());
-    nodes.resolve(src, &[p.source], &mut idx, &mut scratch, &mut degs)?;
-    nodes.r[0] = 1.0;
-    let mut queue = VecDeque::new();
-    queue.push_back(0usize);
-    nodes.queued[0] = true;
-    let (mut pushes, mut rows) = (0u64, 0u64);
-    let limit = budget(p);
-    let mut st = status::OK;
-    while let Some(u) = queue.pop_front() {
-        nodes.queued[u] = false;
-        let ru = nodes.r[u];
-        let du = nodes.deg[u];
+    while let Some(u) = s.queue.pop_front() {
+        let node = &mut s.nodes.list[u as usize];
+        node.queued = false;
+        let (ru, du) = (node.r, node.deg);
         if !(ru > eps * du.max(1) as f64) {
             continue;
         }
-        if pushes >= limit {
-            st = status::BUDGET;
-            break;
+        if s.pushes >= s.limit {
+            return Ok(s.finish(status::BUDGET));
         }
-        pushes += 1;
-        nodes.p[u] += alpha * ru;
+        s.pushes += 1;
+        node.p += alpha * ru;
         if du == 0 {
-            nodes.r[u] = (1.0 - alpha) * ru;
-            if nodes.r[u] > eps {
-                nodes.queued[u] = true;
-                queue.push_back(u);
+            node.r = (1.0 - alpha) * ru;
+            if node.r > eps {
+                s.enqueue(u);
             }
             continue;
         }
-        nodes.r[u] = 0.0;
-        let node_u = nodes.id[u];
-        let nbrs = rows_buf.read(src, set::FORWARD, node_u)?;
-        rows += 1;
-        if nbrs.iter().any(|&v| v as i64 >= n) {
-            return Err(status::BAD_DATA);
-        }
-        nodes.resolve(src, nbrs, &mut idx, &mut scratch, &mut degs)?;
+        node.r = 0.0;
+        let id = node.id;
+        s.neighbours(src, set::FORWARD, id)?;
         let share = (1.0 - alpha) * ru / du as f64;
-        for &i in idx.iter() {
-            nodes.r[i] += share;
-            if !nodes.queued[i] && nodes.r[i] > eps * nodes.deg[i].max(1) as f64 {
-                nodes.queued[i] = true;
-                queue.push_back(i);
+        for k in 0..s.idx.len() {
+            let i = s.idx[k];
+            let v = &mut s.nodes.list[i as usize];
+            v.r += share;
+            if !v.queued && v.r > eps * v.deg.max(1) as f64 {
+                s.enqueue(i);
             }
         }
     }
-    let residual_mass = nodes.r.iter().sum();
-    Ok(PushResult {
-        nodes,
-        pushes,
-        rows_read: rows,
-        residual_mass,
-        status: st,
-    })
+    Ok(s.finish(status::OK))
 }
 
 /// Backward push to `p.target` over the stored transpose.
 pub fn backward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32> {
-    let n = src.info(info::ROWS);
-    check(p, p.target, n)?;
-    if src.info(info::COLS) != n {
-        return Err(status::BAD_DATA);
-    }
+    let n = check(src, p, p.target)?;
     if src.info(info::HAS_TRANSPOSE) != 1 {
         return Err(status::MISSING_DATA);
     }
+    let mut s = Push::start(src, p, n, p.target)?;
     let (alpha, eps) = (p.alpha, p.epsilon);
-    let mut nodes = Nodes::default();
-    let (mut scratch, mut degs, mut rows_buf, mut idx) =
-        (Vec::new(), Vec::new(), RowBuf::default(), Vec::new());
-    nodes.resolve(src, &[p.target], &mut idx, &mut scratch, &mut degs)?;
-    nodes.r[0] = 1.0;
-    let mut queue = VecDeque::new();
-    queue.push_back(0usize);
-    nodes.queued[0] = true;
-    let (mut pushes, mut rows) = (0u64, 0u64);
-    let limit = budget(p);
-    let mut st = status::OK;
-    while let Some(v) = queue.pop_front() {
-        nodes.queued[v] = false;
-        let rv = nodes.r[v];
+    while let Some(v) = s.queue.pop_front() {
+        let node = &mut s.nodes.list[v as usize];
+        node.queued = false;
+        let rv = node.r;
         if !(rv > eps) {
             continue;
         }
-        if pushes >= limit {
-            st = status::BUDGET;
-            break;
+        if s.pushes >= s.limit {
+            return Ok(s.finish(status::BUDGET));
         }
-        pushes += 1;
-        nodes.p[v] += alpha * rv;
-        nodes.r[v] = 0.0;
-        if nodes.deg[v] == 0 {
+        s.pushes += 1;
+        node.p += alpha * rv;
+        node.r = 0.0;
+        if node.deg == 0 {
             // Self-loop semantics: v is its own (only) in-neighbour via the loop.
-            nodes.r[v] += (1.0 - alpha) * rv;
+            node.r += (1.0 - alpha) * rv;
         }
-        let node_v = nodes.id[v];
-        let nbrs = rows_buf.read(src, set::TRANSPOSE, node_v)?;
-        rows += 1;
-        if nbrs.iter().any(|&u| u as i64 >= n) {
-            return Err(status::BAD_DATA);
-        }
-        nodes.resolve(src, nbrs, &mut idx, &mut scratch, &mut degs)?;
-        for &i in idx.iter() {
-            let du = nodes.deg[i];
-            if du == 0 {
+        let id = node.id;
+        s.neighbours(src, set::TRANSPOSE, id)?;
+        for &i in &s.idx {
+            let u = &mut s.nodes.list[i as usize];
+            if u.deg == 0 {
                 // The transpose says u → v exists, the forward rows disagree.
                 return Err(status::BAD_DATA);
             }
-            nodes.r[i] += (1.0 - alpha) * rv / du as f64;
+            u.r += (1.0 - alpha) * rv / u.deg as f64;
         }
-        for &i in idx.iter().chain(core::iter::once(&v)) {
-            if !nodes.queued[i] && nodes.r[i] > eps {
-                nodes.queued[i] = true;
-                queue.push_back(i);
+        for k in 0..=s.idx.len() {
+            let i = if k < s.idx.len() { s.idx[k] } else { v };
+            let u = &s.nodes.list[i as usize];
+            if !u.queued && u.r > eps {
+                s.enqueue(i);
             }
         }
     }
-    let residual_mass = nodes.r.iter().sum();
-    Ok(PushResult {
-        nodes,
-        pushes,
-        rows_read: rows,
-        residual_mass,
-        status: st,
-    })
+    Ok(s.finish(status::OK))
 }

@@ -40,6 +40,36 @@ impl SplitMix {
     /// Uniform in [0, n) (multiply-high; bias ≤ n / 2^64).
     #[inline]
     pub fn below(&mut self, n: u32) -> u32 {
-        ((self.next_u64() as u128 * n as u128) >> 64) as u32
+        mul_hi(self.next_u64(), n)
+    }
+}
+
+/// `(x · n) >> 64`, exactly, in 64-bit arithmetic: wasm32 has no 128-bit
+/// multiply (a u128 product becomes a call to a software `__multi3`).
+/// With x = h·2³² + l: x·n = h·n·2³² + l·n, and h·n + (l·n >> 32) < 2⁶⁴.
+#[inline]
+pub fn mul_hi(x: u64, n: u32) -> u32 {
+    let n = n as u64;
+    let (h, l) = (x >> 32, x & 0xFFFF_FFFF);
+    ((h * n + ((l * n) >> 32)) >> 32) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mul_hi_equals_the_128_bit_product() {
+        let mut s = super::SplitMix::stream(1, 2);
+        let edges = [0u64, 1, u32::MAX as u64, 1 << 32, u64::MAX - 1, u64::MAX];
+        for k in 0..200_000 {
+            let x = if k < 36 { edges[k % 6] } else { s.next_u64() };
+            let n = match k % 4 {
+                0 => u32::MAX,
+                1 => (x >> 7) as u32,
+                2 => k as u32,
+                _ => edges[(k / 6) % 6] as u32,
+            };
+            let want = ((x as u128 * n as u128) >> 64) as u32;
+            assert_eq!(super::mul_hi(x, n), want, "x={x} n={n}");
+        }
     }
 }

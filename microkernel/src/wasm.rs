@@ -193,8 +193,15 @@ pub extern "C" fn rvf_report_ptr() -> u32 {
 /// Bump allocator over linear memory: grows memory on demand; frees or
 /// extends in place only the most recent block. A run is short-lived (one
 /// instance per run), so this is all the kernel needs.
+///
+/// `fresh` is the high-water mark of memory ever handed out: everything
+/// above it is still as instantiation or `memory.grow` left it, zero (the
+/// stack and static data lie below `__heap_base`), so `alloc_zeroed` only
+/// clears the part of a block below the mark. Zero-initialised tables
+/// (the push node map) then cost nothing to create.
 struct Bump {
     next: UnsafeCell<usize>,
+    fresh: UnsafeCell<usize>,
 }
 // SAFETY: single-threaded wasm32.
 unsafe impl Sync for Bump {}
@@ -202,6 +209,7 @@ unsafe impl Sync for Bump {}
 #[global_allocator]
 static ALLOC: Bump = Bump {
     next: UnsafeCell::new(0),
+    fresh: UnsafeCell::new(0),
 };
 
 extern "C" {
@@ -217,6 +225,13 @@ impl Bump {
         }
         let pages = (end - have).div_ceil(65536);
         wasm32::memory_grow(0, pages) != usize::MAX
+    }
+
+    /// Hand out memory up to `end` (already reserved).
+    unsafe fn set_next(&self, end: usize) {
+        *self.next.get() = end;
+        let fresh = &mut *self.fresh.get();
+        *fresh = (*fresh).max(end);
     }
 }
 
@@ -236,8 +251,17 @@ unsafe impl GlobalAlloc for Bump {
         if !Self::reserve(end) {
             return core::ptr::null_mut();
         }
-        *next = end;
+        self.set_next(end);
         start as *mut u8
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        let fresh = *self.fresh.get();
+        let p = self.alloc(l);
+        if !p.is_null() && (p as usize) < fresh {
+            let used = (fresh - p as usize).min(l.size());
+            core::ptr::write_bytes(p, 0, used);
+        }
+        p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, l: Layout) {
         let next = &mut *self.next.get();
@@ -246,13 +270,13 @@ unsafe impl GlobalAlloc for Bump {
         }
     }
     unsafe fn realloc(&self, ptr: *mut u8, l: Layout, new_size: usize) -> *mut u8 {
-        let next = &mut *self.next.get();
-        if ptr as usize + l.size() == *next {
+        let next = *self.next.get();
+        if ptr as usize + l.size() == next {
             let Some(end) = (ptr as usize).checked_add(new_size) else {
                 return core::ptr::null_mut();
             };
             if Self::reserve(end) {
-                *next = end;
+                self.set_next(end);
                 return ptr;
             }
             return core::ptr::null_mut();
