@@ -256,6 +256,7 @@ impl Sandbox {
                 memory_denied: false,
             },
             stats: HostStats::default(),
+            memory: None,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
@@ -352,6 +353,7 @@ fn run_instance(
                 name: "memory",
                 why: "missing",
             }))?;
+    store.data_mut().memory = Some(mem);
     let version = typed::<(), u32>(store, inst, "rvf_abi_version")?.call(&mut *store, ())?;
     if version >> 16 != abi::ABI_MAJOR {
         return Err(RunError::Sandbox(SandboxError::AbiMismatch {
