@@ -6,7 +6,7 @@
 
 use crate::abi::{array, info, metric, status, Params};
 use crate::csr::zeroed;
-use crate::linalg::{dot, sqdist};
+use crate::linalg::dot;
 use crate::source::DataSource;
 use alloc::vec::Vec;
 
@@ -56,6 +56,120 @@ fn decode_f32s(b: &[u8], out: &mut [f64]) -> bool {
     ok
 }
 
+/// The distance from the query `q` (norm `qnorm`) to the stored row `rb`
+/// (dim × f32 LE); None if the row holds a NaN or an infinity. `x` is
+/// scratch of length dim.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn row_distance(metric: u32, q: &[f64], qnorm: f64, rb: &[u8], x: &mut [f64]) -> Option<f64> {
+    if !decode_f32s(rb, x) {
+        return None;
+    }
+    Some(match metric {
+        metric::L2 => crate::linalg::sqdist(q, x),
+        metric::INNER_PRODUCT => -dot(q, x),
+        _ => cosine(dot(q, x), qnorm, libm::sqrt(dot(x, x))),
+    })
+}
+
+/// The SIMD build computes the same sums straight from the f32 bytes
+/// (`fused`), in the same order, so the bits are those of the baseline.
+/// A non-finite entry makes its term, and so the sum, non-finite; a sum of
+/// finite f32 terms in f64 cannot overflow; so checking the sum is
+/// checking the row (for cosine, x·x covers every entry).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn row_distance(metric: u32, q: &[f64], qnorm: f64, rb: &[u8], _x: &mut [f64]) -> Option<f64> {
+    let finite = |v: f64| v.is_finite().then_some(v);
+    Some(match metric {
+        metric::L2 => finite(fused::sqdist(q, rb))?,
+        metric::INNER_PRODUCT => -finite(fused::dot(q, rb))?,
+        _ => {
+            let xx = finite(fused::dot_self(rb))?;
+            cosine(fused::dot(q, rb), qnorm, libm::sqrt(xx))
+        }
+    })
+}
+
+fn cosine(qx: f64, qnorm: f64, xnorm: f64) -> f64 {
+    if xnorm == 0.0 || qnorm == 0.0 {
+        1.0
+    } else {
+        1.0 - qx / (qnorm * xnorm)
+    }
+}
+
+/// `linalg::{sqdist, dot}` against a row of f32 bytes, decoding four
+/// entries per v128 load: f64x2 lanes accumulate the even and the odd
+/// indices in order, then the lanes are added, then the odd tail: the
+/// baseline's order exactly.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod fused {
+    use core::arch::wasm32::*;
+
+    /// Σ term(a_i, x_i) over pairs of lanes, then the tail, where a is
+    /// `q`, or the row itself when `q` is None. One 8-byte load per pair:
+    /// in wasmi that is cheaper than a 16-byte load and a shuffle (measured:
+    /// SIMD speed-up 1.6x with the shuffle, 2.1x without; a hand-unrolled
+    /// loop was slower again).
+    #[inline(always)]
+    fn sum(
+        q: Option<&[f64]>,
+        rb: &[u8],
+        term: impl Fn(v128, v128) -> v128,
+        tail: impl Fn(f64, f64) -> f64,
+    ) -> f64 {
+        let n = q.map_or(usize::MAX, <[f64]>::len).min(rb.len() / 4);
+        let pairs = n / 2;
+        // Pair k: entries 2k and 2k + 1.
+        let pair = |acc: v128, k: usize| {
+            debug_assert!(k < pairs);
+            // SAFETY: k < pairs, so 8k + 8 ≤ 4n ≤ rb.len() and 2k + 2 ≤ n ≤
+            // q.len(); v128 loads may be unaligned.
+            unsafe {
+                let x =
+                    f64x2_promote_low_f32x4(v128_load64_zero(rb.as_ptr().add(8 * k) as *const u64));
+                let a = match q {
+                    Some(q) => v128_load(q.as_ptr().add(2 * k) as *const v128),
+                    None => x,
+                };
+                f64x2_add(acc, term(a, x))
+            }
+        };
+        let mut acc = f64x2_splat(0.0);
+        for k in 0..pairs {
+            acc = pair(acc, k);
+        }
+        let s = f64x2_extract_lane::<0>(acc) + f64x2_extract_lane::<1>(acc);
+        if n % 2 == 1 {
+            let i = n - 1;
+            let x =
+                f32::from_le_bytes([rb[4 * i], rb[4 * i + 1], rb[4 * i + 2], rb[4 * i + 3]]) as f64;
+            s + tail(q.map_or(x, |q| q[i]), x)
+        } else {
+            s
+        }
+    }
+
+    pub fn sqdist(q: &[f64], rb: &[u8]) -> f64 {
+        sum(
+            Some(q),
+            rb,
+            |a, b| {
+                let d = f64x2_sub(a, b);
+                f64x2_mul(d, d)
+            },
+            |a, b| (a - b) * (a - b),
+        )
+    }
+
+    pub fn dot(q: &[f64], rb: &[u8]) -> f64 {
+        sum(Some(q), rb, |a, b| f64x2_mul(a, b), |a, b| a * b)
+    }
+
+    pub fn dot_self(rb: &[u8]) -> f64 {
+        sum(None, rb, |a, b| f64x2_mul(a, b), |a, b| a * b)
+    }
+}
+
 /// `query`: dim × f32 little-endian bytes.
 pub fn search(src: &mut impl DataSource, p: &Params, query: &[u8]) -> Result<KnnResult, i32> {
     let (dim, count) = (src.info(info::VEC_DIM), src.info(info::VEC_COUNT));
@@ -86,21 +200,7 @@ pub fn search(src: &mut impl DataSource, p: &Params, query: &[u8]) -> Result<Knn
         )?;
         for j in 0..m {
             let rb = &buf[j * stride + 8..(j + 1) * stride];
-            if !decode_f32s(rb, &mut x) {
-                return Err(status::BAD_DATA);
-            }
-            let d = match p.metric {
-                metric::L2 => sqdist(&q, &x),
-                metric::INNER_PRODUCT => -dot(&q, &x),
-                _ => {
-                    let xn = libm::sqrt(dot(&x, &x));
-                    if xn == 0.0 || qnorm == 0.0 {
-                        1.0
-                    } else {
-                        1.0 - dot(&q, &x) / (qnorm * xn)
-                    }
-                }
-            };
+            let d = row_distance(p.metric, &q, qnorm, rb, &mut x).ok_or(status::BAD_DATA)?;
             let idx = (row + j) as u32;
             if best.len() < k || (d, idx) < best[best.len() - 1] {
                 let pos = best.partition_point(|e| *e < (d, idx));

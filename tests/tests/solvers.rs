@@ -330,23 +330,35 @@ fn walk_estimates_within_standard_errors_and_shrinking() {
     assert_eq!(native(&payload, &p), native(&payload, &p));
 }
 
+/// Exact k-NN against a brute force, in both variants, for dimensions that
+/// exercise every shape of the SIMD kernel (whole f32x4 quads, a leftover
+/// pair, an odd tail, a tail alone).
 #[test]
 fn knn_equals_brute_force_in_both_variants() {
-    let (n, dim) = (1500usize, 24usize);
-    let data: Vec<f32> = lcg(8, n * dim).iter().map(|&v| v as f32).collect();
+    for dim in [24usize, 7, 6, 5, 1] {
+        knn_case(1500, dim);
+    }
+}
+
+fn knn_file(dir: &std::path::Path, dim: usize, data: &[f32]) -> std::path::PathBuf {
     let v = rvf_pack::inputs::Vectors {
         dim,
-        data: data.clone(),
+        data: data.to_vec(),
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = pack(
-        dir.path(),
-        "v.rvf",
+    pack(
+        dir,
+        &format!("v{dim}.rvf"),
         vec![rvf_pack::writer::SegmentSpec {
             seg_type: 0x01,
             payload: rvf_pack::payload::vec_payload(&v, 0).unwrap(),
         }],
-    );
+    )
+}
+
+fn knn_case(n: usize, dim: usize) {
+    let data: Vec<f32> = lcg(8, n * dim).iter().map(|&v| v as f32).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = knn_file(dir.path(), dim, &data);
     let q: Vec<f32> = lcg(77, dim).iter().map(|&v| v as f32).collect();
     let qb: Vec<u8> = q.iter().flat_map(|x| x.to_le_bytes()).collect();
     for m in [metric::L2, metric::INNER_PRODUCT, metric::COSINE] {
@@ -378,14 +390,52 @@ fn knn_equals_brute_force_in_both_variants() {
         assert_eq!((f1, f0), (1, 0));
         assert_eq!(
             simd.output, base.output,
-            "SIMD and baseline agree bit for bit"
+            "SIMD and baseline agree bit for bit (dim {dim}, metric {m})"
         );
         let got = pairs(&base.output);
         let ids: Vec<u32> = got.iter().map(|x| x.0).collect();
         let want: Vec<u32> = all.iter().take(10).map(|x| x.1).collect();
-        assert_eq!(ids, want, "metric {m}");
+        assert_eq!(ids, want, "dim {dim}, metric {m}");
         for ((_, d), (w, _)) in got.iter().zip(&all) {
             assert!((d - w).abs() <= 1e-12 * w.abs().max(1.0));
+        }
+    }
+}
+
+/// A NaN or an infinity anywhere in a stored row (in a quad, in the
+/// leftover pair, in the tail) is refused as bad data by both variants and
+/// every metric, never ranked.
+#[test]
+fn knn_refuses_non_finite_rows_in_both_variants() {
+    let (n, dim) = (40usize, 7usize);
+    let q: Vec<u8> = lcg(3, dim)
+        .iter()
+        .flat_map(|&v| (v as f32).to_le_bytes())
+        .collect();
+    for (pos, bad) in [
+        (0, f32::NAN),
+        (3, f32::INFINITY),
+        (5, f32::NEG_INFINITY),
+        (6, f32::NAN),
+    ] {
+        let mut data: Vec<f32> = lcg(4, n * dim).iter().map(|&v| v as f32).collect();
+        data[33 * dim + pos] = bad;
+        let dir = tempfile::tempdir().unwrap();
+        let path = knn_file(dir.path(), dim, &data);
+        for m in [metric::L2, metric::INNER_PRODUCT, metric::COSINE] {
+            let p = Params {
+                k: 3,
+                metric: m,
+                ..params(method::KNN)
+            };
+            for host in [ALL, NO_SIMD] {
+                let (out, _) = sandboxed(&path, &p, &q, host);
+                assert_eq!(
+                    out.report.status,
+                    status::BAD_DATA,
+                    "{bad} at {pos}, metric {m}, host {host:#x}"
+                );
+            }
         }
     }
 }
