@@ -396,14 +396,60 @@ pub fn verify_data(file: &RvfFile<'_>, d: &DataSegments<'_>) -> Result<(), RunEr
     Ok(())
 }
 
+/// Which data segments of one open file have passed their hash check,
+/// for a host that runs many queries over the same open file: with
+/// [`run_verified`] each segment is hashed before its first bulk read in
+/// the session instead of in every run. The memo remembers the bytes it
+/// was used with and starts afresh if handed another file.
+#[derive(Clone, Debug, Default)]
+pub struct VerifiedData {
+    file: Option<(usize, usize)>,
+    segments: Vec<usize>,
+}
+
+impl VerifiedData {
+    fn for_file(&mut self, file: &RvfFile<'_>) -> &mut Vec<usize> {
+        let id = (file.bytes().as_ptr() as usize, file.bytes().len());
+        if self.file != Some(id) {
+            self.file = Some(id);
+            self.segments.clear();
+        }
+        &mut self.segments
+    }
+}
+
 /// Run the chosen solver with `params` (and k-NN `input`), under the
-/// limits it was selected with.
+/// limits it was selected with. Data segments are hash-checked before
+/// their first bulk read in this run (see [`run_verified`] to check once
+/// per open file).
 pub fn run(
     file: &RvfFile<'_>,
     sel: &Selection,
     params: &abi::Params,
     input: &[u8],
     verify_data_first: bool,
+) -> Result<RunOutput, RunError> {
+    run_verified(
+        file,
+        sel,
+        params,
+        input,
+        verify_data_first,
+        &mut VerifiedData::default(),
+    )
+}
+
+/// [`run`], with the data segments already verified in `memo` (for this
+/// file) trusted without hashing them again. The bytes of a memory-mapped
+/// file can change under a running process; a host that fears that uses
+/// [`run`] (or copies the file) — see docs/SECURITY.md.
+pub fn run_verified(
+    file: &RvfFile<'_>,
+    sel: &Selection,
+    params: &abi::Params,
+    input: &[u8],
+    verify_data_first: bool,
+    memo: &mut VerifiedData,
 ) -> Result<RunOutput, RunError> {
     let c = sel.chosen().ok_or(RunError::NoSolver)?;
     let (Some(h), Some(m)) = (c.header, &c.admitted) else {
@@ -419,7 +465,14 @@ pub fn run(
     );
     let mut failure: Option<String> = None;
     // Hash each data segment once, before the first bulk read of any of its arrays.
-    let mut checked: Vec<usize> = Vec::new();
+    let checked = memo.for_file(file);
+    if verify_data_first {
+        for i in [sparse_idx, vec_idx].into_iter().flatten() {
+            if !checked.contains(&i) {
+                checked.push(i);
+            }
+        }
+    }
     let mut check = |array: u32| -> bool {
         let idx = if array == abi::array::VECTORS {
             vec_idx

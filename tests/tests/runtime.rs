@@ -240,3 +240,54 @@ fn tampered_data_is_refused_on_bulk_read_or_up_front() {
         Err(RunError::Data(_))
     ));
 }
+
+/// `run_verified` hashes a data segment once per open file: after a clean
+/// run the memo trusts the segment (the documented trade-off, shown by
+/// changing a byte under it), while a fresh memo, or the memo handed a
+/// different buffer, hashes again and refuses the changed data.
+#[test]
+fn a_verified_data_memo_hashes_once_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = poisson(8, 1.0);
+    let b = lcg(1, 64);
+    let path = pack(dir.path(), "m.rvf", vec![sparse_spec(&a, Some(&b), false)]);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let p = abi::Params {
+        method: abi::method::CG,
+        ..Default::default()
+    };
+    let mut memo = runtime::VerifiedData::default();
+    let clean = {
+        let f = RvfFile::parse(&bytes).unwrap();
+        let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+        runtime::run_verified(&f, &sel, &p, &[], false, &mut memo).unwrap()
+    };
+    assert_eq!(clean.report.status, 0);
+    // Flip one bit of the right-hand side (in place: same buffer).
+    let off = {
+        let f = RvfFile::parse(&bytes).unwrap();
+        let s = f.segment(0).unwrap();
+        s.offset as usize + 64 + s.payload.len() - 1
+    };
+    bytes[off] ^= 0x10;
+    let f = RvfFile::parse(&bytes).unwrap();
+    let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+    let trusted = runtime::run_verified(&f, &sel, &p, &[], false, &mut memo).unwrap();
+    assert_ne!(trusted.output, clean.output, "the changed byte was read");
+    assert!(matches!(
+        runtime::run_verified(&f, &sel, &p, &[], false, &mut Default::default()),
+        Err(RunError::Data(_))
+    ));
+    assert!(matches!(
+        runtime::run(&f, &sel, &p, &[], false),
+        Err(RunError::Data(_))
+    ));
+    // The same memo on another buffer (a copy) starts afresh.
+    let copy = bytes.clone();
+    let g = RvfFile::parse(&copy).unwrap();
+    let sel = runtime::select(&g, 0xFFFF, &Limits::default(), None);
+    assert!(matches!(
+        runtime::run_verified(&g, &sel, &p, &[], false, &mut memo),
+        Err(RunError::Data(_))
+    ));
+}
