@@ -685,6 +685,32 @@ Other changes, measured with this benchmark:
 | k-NN: simd128 f32→f64 decode with a vector finite check (SIMD variant only) | SIMD speed-up 1.18x | 1.3–1.4x |
 | `run` selects lazily (`select_first`): verify and compile only the best variant, not every candidate | open+select 2.7 ms | 1.25 ms |
 | packer writes header, payload and padding in place; file identity from the segment headers instead of a second SHAKE-256 pass | 139 MB/s | see §5 (no clear gain: SHAKE-256 of the payload and fsync dominate) |
+
+Second round, measured in time: wasmi 2.0 charges fuel per loop trip for
+*every* operator of the loop body (a `block` inside a loop shares the loop's
+counter, so branches not taken are charged too), so fuel over-counts code
+with large loop bodies and is not a proxy for time. Random digraph of §1 with
+n = 10 000, ε = 1e-4, 2 000 walks, SIMD variant, 100–200 queries per cell
+(one run of a profiling harness on this machine; the §1 table above is the
+reference). Every output digest was unchanged at every step.
+
+| change | forward push ms | backward push ms | walk ms |
+|---|---|---|---|
+| before (end of the first round) | 2.54 | 10.8 | 2.10 |
+| one 32-byte record per node instead of five vectors; one map probe per neighbour (`NodeMap::get_or_insert`, u64 slots, zero = empty); the allocator skips zeroing never-used memory, so the map and records start pre-sized for free | 1.32 | 7.3 | 2.07 |
+| host: the guest memory handle kept in the store instead of looked up by name per call; `degrees` writes in place, no host allocation | 1.25 | 7.4 | 1.82 |
+| `rng::mul_hi`: (x·n) >> 64 in 64-bit arithmetic (the u128 product was a software `__multi3` call in wasm32) | 1.17 | 6.8 | 1.41 |
+| radix sort of the result instead of `sort_unstable` (−3.2 KiB of wasm; time unchanged within noise) | 1.17–1.22 | 6.6 | 1.41 |
+| **total** | **−53 %** | **−39 %** | **−33 %** |
+
+Fuel for the karate runs above after this round: forward 2 388 618 (+16 %,
+the over-count described above: the hot loop's body is larger), backward
+3 049 100 (−1 %), walks 211 228 083 (−12 %).
+
+| change | before | after |
+|---|---|---|
+| k-NN, SIMD variant: distances computed straight from the f32 bytes (one 8-byte load and one promote per pair, the baseline's summation order), instead of decoding each row to f64 first | SIMD speed-up 1.37x | 2.1x (1.6x with a 16-byte load and a shuffle; a hand-unrolled loop was slower) |
+| k-NN: a host serving many queries hashes the vector segment once per open file (`run_verified`), not once per query; the first query's time is reported separately in §2 | SIMD speed-up 2.1x (both variants paying ~12 ms of SHAKE-256 per query in the quick run) | see §2 |
 ";
 
 /// A file: both kernels, a `size`-byte unknown segment that is a hole, a manifest.
