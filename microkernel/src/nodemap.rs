@@ -50,21 +50,26 @@ impl NodeMap {
         (key.wrapping_mul(0x9E37_79B9) >> self.shift) as usize
     }
 
+    /// The slot holding `key` and its contents, or the empty slot (and 0)
+    /// where the probe for `key` ends.
     #[inline]
-    pub fn get(&self, key: u32) -> Option<u32> {
+    fn find(&self, key: u32) -> (usize, u64) {
         let mask = self.slots.len() - 1;
         let tag = key.wrapping_add(1);
         let mut i = self.slot(key);
         loop {
             let s = self.slots[i];
-            if s as u32 == tag {
-                return Some((s >> 32) as u32);
-            }
-            if s == 0 {
-                return None;
+            if s == 0 || s as u32 == tag {
+                return (i, s);
             }
             i = (i + 1) & mask;
         }
+    }
+
+    #[inline]
+    pub fn get(&self, key: u32) -> Option<u32> {
+        let (_, s) = self.find(key);
+        (s != 0).then_some((s >> 32) as u32)
     }
 
     /// The value of `key`, or insert `value` for it: `(value, inserted)`.
@@ -74,21 +79,13 @@ impl NodeMap {
         if 2 * (self.len + 1) > self.slots.len() {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
-        let tag = key.wrapping_add(1);
-        let mut i = self.slot(key);
-        loop {
-            let s = self.slots[i];
-            if s as u32 == tag {
-                return ((s >> 32) as u32, false);
-            }
-            if s == 0 {
-                self.slots[i] = tag as u64 | (value as u64) << 32;
-                self.len += 1;
-                return (value, true);
-            }
-            i = (i + 1) & mask;
+        let (i, s) = self.find(key);
+        if s != 0 {
+            return ((s >> 32) as u32, false);
         }
+        self.slots[i] = key.wrapping_add(1) as u64 | (value as u64) << 32;
+        self.len += 1;
+        (value, true)
     }
 
     #[cold]
@@ -96,13 +93,10 @@ impl NodeMap {
         let cap = self.slots.len() * 2;
         let old = core::mem::replace(&mut self.slots, alloc::vec![0; cap]);
         self.shift -= 1;
-        let mask = cap - 1;
         for s in old {
             if s != 0 {
-                let mut i = self.slot((s as u32).wrapping_sub(1));
-                while self.slots[i] != 0 {
-                    i = (i + 1) & mask;
-                }
+                // Keys are distinct, so the probe ends at an empty slot.
+                let (i, _) = self.find((s as u32).wrapping_sub(1));
                 self.slots[i] = s;
             }
         }

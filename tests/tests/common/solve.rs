@@ -3,9 +3,8 @@
 #![allow(dead_code)]
 
 use loader::runtime::{self, abi::Params, Limits, RunOutput};
-use loader::sparse_seg::{SparseArray, SparseMatrix};
+use loader::sparse_seg::SparseMatrix;
 use loader::RvfFile;
-use microkernel::source::ArraySource;
 use rvf_pack::sparse::Csr;
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
 use std::path::{Path, PathBuf};
@@ -84,14 +83,11 @@ pub fn sparse_spec(a: &Csr, rhs: Option<&[f64]>, transpose: bool) -> SegmentSpec
 /// The native kernel over an encoded sparse payload (the same arrays the
 /// sandbox would serve).
 pub fn native(payload: &[u8], p: &Params) -> microkernel::Outcome {
-    let m = SparseMatrix::parse(payload).unwrap();
-    let mut src = ArraySource::empty();
-    for a in SparseArray::ALL {
-        src.sparse[a as usize] = m.array_bytes(a);
+    let mut src = runtime::DataSegments {
+        sparse: Some((0, SparseMatrix::parse(payload).unwrap())),
+        vectors: None,
     }
-    src.rows = m.header.rows as i64;
-    src.cols = m.header.cols as i64;
-    src.nnz = m.header.nnz as i64;
+    .source();
     microkernel::run(p, &[], &mut src)
 }
 
