@@ -1,8 +1,9 @@
 //! Exact k nearest vectors over the vector segment (L2, inner product,
 //! cosine). Rows are streamed through the host in fixed-size chunks, so
 //! guest memory stays O(chunk + k). Distances are computed in f64 from the
-//! stored f32 with the fixed-order kernels of `linalg` (SIMD in the SIMD
-//! build, same bits). Ties are broken by row index.
+//! stored f32 with the fixed-order kernels of `linalg`; the SIMD build
+//! computes the same sums straight from the f32 bytes (`fused`), same bits.
+//! Ties are broken by row index.
 
 use crate::abi::{array, info, metric, status, Params};
 use crate::csr::zeroed;
@@ -19,36 +20,11 @@ pub struct KnnResult {
 }
 
 /// Decode little-endian f32s into f64s (exact); false if any is NaN/inf.
+/// (The SIMD build decodes only the query with it: its rows go through
+/// `fused`.)
 fn decode_f32s(b: &[u8], out: &mut [f64]) -> bool {
-    let n = out.len().min(b.len() / 4);
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let (mut ok, done) = {
-        use core::arch::wasm32::*;
-        let quads = n / 4;
-        let inf = f32x4_splat(f32::INFINITY);
-        let mut okv = i32x4_splat(-1);
-        for i in 0..quads {
-            // SAFETY: 16i + 16 <= 4n <= b.len() and 4i + 4 <= n <= out.len();
-            // v128 loads and stores may be unaligned.
-            unsafe {
-                let v = v128_load(b.as_ptr().add(16 * i) as *const v128);
-                okv = v128_and(okv, f32x4_lt(f32x4_abs(v), inf));
-                let hi = i32x4_shuffle::<2, 3, 0, 1>(v, v);
-                v128_store(
-                    out.as_mut_ptr().add(4 * i) as *mut v128,
-                    f64x2_promote_low_f32x4(v),
-                );
-                v128_store(
-                    out.as_mut_ptr().add(4 * i + 2) as *mut v128,
-                    f64x2_promote_low_f32x4(hi),
-                );
-            }
-        }
-        (i32x4_all_true(okv), 4 * quads)
-    };
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    let (mut ok, done) = (true, 0);
-    for (o, c) in out[done..n].iter_mut().zip(b[4 * done..].chunks_exact(4)) {
+    let mut ok = true;
+    for (o, c) in out.iter_mut().zip(b.chunks_exact(4)) {
         let v = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
         ok &= v.is_finite();
         *o = v as f64;
