@@ -6,7 +6,7 @@
 
 use crate::abi::{status, Params, FLAG_PRECONDITION};
 use crate::csr::zeroed;
-use crate::linalg::{axpy, dot, norm, xpby, Csr};
+use crate::linalg::{dot, fixed_sum, norm, xpby, Csr};
 use alloc::vec::Vec;
 
 pub struct Solution {
@@ -19,17 +19,41 @@ pub struct Solution {
 
 /// ‖b − Ax‖ / ‖b‖ (0 when b = 0 and x = 0).
 pub fn relative_residual(a: &Csr, x: &[f64], b: &[f64]) -> Result<f64, i32> {
-    let mut r: Vec<f64> = zeroed(a.n)?;
-    a.spmv(x, &mut r);
-    for (ri, bi) in r.iter_mut().zip(b) {
-        *ri = bi - *ri;
-    }
+    let mut r: Vec<f64> = zeroed(a.n())?;
+    let rn = libm::sqrt(a.residual(x, b, &mut r));
     let bn = norm(b);
-    Ok(if bn == 0.0 { norm(&r) } else { norm(&r) / bn })
+    Ok(if bn == 0.0 { rn } else { rn / bn })
 }
 
+/// x += α p and r −= α q (as `axpy(−α, q, r)`), returning rᵀr: one pass.
+fn update(alpha: f64, p: &[f64], q: &[f64], x: &mut [f64], r: &mut [f64]) -> f64 {
+    let neg = -alpha;
+    fixed_sum(
+        x.iter_mut()
+            .zip(r.iter_mut())
+            .zip(p.iter().zip(q))
+            .map(|((xi, ri), (pi, qi))| {
+                *xi += alpha * pi;
+                *ri += neg * qi;
+                *ri * *ri
+            }),
+    )
+}
+
+/// z = r ∘ d, returning rᵀz: one pass.
+fn precondition(r: &[f64], d: &[f64], z: &mut [f64]) -> f64 {
+    fixed_sum(z.iter_mut().zip(r.iter().zip(d)).map(|(zi, (ri, di))| {
+        *zi = ri * di;
+        ri * *zi
+    }))
+}
+
+/// Each iteration is three passes over the vectors — q = Ap with pᵀq; the
+/// x, r update with rᵀr; p = z + βp — plus z = D⁻¹r with rᵀz when
+/// preconditioned. Every reduction keeps `fixed_sum`'s order, so the bits
+/// equal the textbook sequence of separate SpMV, dot and axpy passes.
 pub fn solve(a: &Csr, b: &[f64], p: &Params) -> Result<Solution, i32> {
-    let n = a.n;
+    let n = a.n();
     let precond = p.flags & FLAG_PRECONDITION != 0;
     let inv_diag: Vec<f64> = if precond {
         let d = a.diagonal();
@@ -43,29 +67,28 @@ pub fn solve(a: &Csr, b: &[f64], p: &Params) -> Result<Solution, i32> {
     };
     let mut x: Vec<f64> = zeroed(n)?;
     let mut r = b.to_vec();
-    let mut z: Vec<f64> = if precond {
-        r.iter().zip(&inv_diag).map(|(a, b)| a * b).collect()
+    // z = D⁻¹r when preconditioned; without, z is r itself (no copy).
+    let mut z: Vec<f64> = if precond { zeroed(n)? } else { Vec::new() };
+    let mut rz = if precond {
+        precondition(&r, &inv_diag, &mut z)
     } else {
-        r.clone()
+        dot(&r, &r)
     };
-    let mut pv = z.clone();
+    let mut pv = if precond { z.clone() } else { r.clone() };
     let mut q: Vec<f64> = zeroed(n)?;
     let bnorm = norm(b);
     let target = p.tol * bnorm;
-    let mut rz = dot(&r, &z);
     let mut it = 0u64;
     let mut converged = norm(&r) < target || bnorm == 0.0;
     while !converged && it < p.max_iter as u64 {
-        a.spmv(&pv, &mut q);
-        let pq = dot(&pv, &q);
+        let pq = a.spmv_dot(&pv, &mut q);
         if !(pq > 0.0) || !pq.is_finite() {
             return Err(status::BREAKDOWN);
         }
         let alpha = rz / pq;
-        axpy(alpha, &pv, &mut x);
-        axpy(-alpha, &q, &mut r);
+        let rr = update(alpha, &pv, &q, &mut x, &mut r);
         it += 1;
-        let rn = norm(&r);
+        let rn = libm::sqrt(rr);
         if !rn.is_finite() {
             return Err(status::BREAKDOWN);
         }
@@ -73,17 +96,14 @@ pub fn solve(a: &Csr, b: &[f64], p: &Params) -> Result<Solution, i32> {
             converged = true;
             break;
         }
-        if precond {
-            for ((zi, ri), di) in z.iter_mut().zip(&r).zip(&inv_diag) {
-                *zi = ri * di;
-            }
+        let rz_new = if precond {
+            precondition(&r, &inv_diag, &mut z)
         } else {
-            z.copy_from_slice(&r);
-        }
-        let rz_new = dot(&r, &z);
+            rr
+        };
         let beta = rz_new / rz;
         rz = rz_new;
-        xpby(&z, beta, &mut pv);
+        xpby(if precond { &z } else { &r }, beta, &mut pv);
     }
     let rel = relative_residual(a, &x, b)?;
     Ok(Solution {
@@ -97,4 +117,34 @@ pub fn solve(a: &Csr, b: &[f64], p: &Params) -> Result<Solution, i32> {
             status::NOT_CONVERGED
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::axpy;
+    use crate::rng::SplitMix;
+
+    #[test]
+    fn fused_updates_give_the_bits_of_separate_passes() {
+        let mut rng = SplitMix::stream(8, 3);
+        let mut v = |n: usize| -> Vec<f64> { (0..n).map(|_| rng.next_f64() * 2.0 - 1.0).collect() };
+        for n in [0usize, 1, 2, 9, 64, 65] {
+            let (p, q, x0, r0, d) = (v(n), v(n), v(n), v(n), v(n));
+            let alpha = 0.37;
+            let (mut x, mut r) = (x0.clone(), r0.clone());
+            axpy(alpha, &p, &mut x);
+            axpy(-alpha, &q, &mut r);
+            let (mut x2, mut r2) = (x0.clone(), r0.clone());
+            let rr = update(alpha, &p, &q, &mut x2, &mut r2);
+            assert_eq!((x, &r), (x2, &r2), "n={n}");
+            assert_eq!(rr.to_bits(), dot(&r, &r).to_bits());
+
+            let z: Vec<f64> = r.iter().zip(&d).map(|(r, d)| r * d).collect();
+            let mut z2 = vec![f64::NAN; n];
+            let rz = precondition(&r, &d, &mut z2);
+            assert_eq!(z, z2);
+            assert_eq!(rz.to_bits(), dot(&r, &z).to_bits());
+        }
+    }
 }

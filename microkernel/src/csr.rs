@@ -7,49 +7,45 @@ use crate::linalg::Csr;
 use crate::source::DataSource;
 use alloc::vec::Vec;
 
-/// Allocate `n` zeroed elements, or OUT_OF_MEMORY.
-pub fn zeroed<T: Copy + Default>(n: usize) -> Result<Vec<T>, i32> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| status::OUT_OF_MEMORY)?;
-    v.resize(n, T::default());
-    Ok(v)
+/// Allocate `n` zeroed elements, or OUT_OF_MEMORY. Goes through
+/// `alloc_zeroed`, which the wasm allocator serves without writing when the
+/// memory was never handed out before (fresh linear memory is zero).
+pub fn zeroed<T: bytemuck::Zeroable>(n: usize) -> Result<Vec<T>, i32> {
+    bytemuck::allocation::try_zeroed_vec(n).map_err(|()| status::OUT_OF_MEMORY)
 }
 
-/// Read a whole array of `n` little-endian `T`s.
-fn read_array<T: Copy + Default + FromLeBytes>(
+/// Read a whole array of `n` little-endian `T`s, straight into the typed
+/// buffer in bounded chunks (no per-element decoding on little-endian
+/// targets such as wasm32).
+fn read_array<T: bytemuck::Pod + LeToNative>(
     src: &mut impl DataSource,
     id: u32,
     n: usize,
 ) -> Result<Vec<T>, i32> {
-    let size = core::mem::size_of::<T>();
-    let mut v: Vec<T> = zeroed(n)?;
-    let bytes = n.checked_mul(size).ok_or(status::BAD_DATA)?;
-    // Read in bounded chunks straight into the typed buffer.
     const CHUNK: usize = 1 << 20;
-    let mut buf: Vec<u8> = zeroed(bytes.min(CHUNK))?;
-    let mut done = 0usize;
-    while done < bytes {
-        let len = (bytes - done).min(CHUNK);
-        src.read(id, done as u64, &mut buf[..len])?;
-        for (k, chunk) in buf[..len].chunks_exact(size).enumerate() {
-            v[done / size + k] = T::from_le(chunk);
-        }
-        done += len;
+    let mut v: Vec<T> = zeroed(n)?;
+    let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut v);
+    for (k, chunk) in bytes.chunks_mut(CHUNK).enumerate() {
+        src.read(id, (k * CHUNK) as u64, chunk)?;
+    }
+    if cfg!(target_endian = "big") {
+        v.iter_mut().for_each(|x| *x = x.le_to_native());
     }
     Ok(v)
 }
 
-pub trait FromLeBytes {
-    fn from_le(b: &[u8]) -> Self;
+/// Little-endian to native (a no-op on little-endian targets).
+pub trait LeToNative: Sized {
+    fn le_to_native(self) -> Self;
 }
-impl FromLeBytes for u32 {
-    fn from_le(b: &[u8]) -> Self {
-        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+impl LeToNative for u32 {
+    fn le_to_native(self) -> Self {
+        u32::from_le(self)
     }
 }
-impl FromLeBytes for f64 {
-    fn from_le(b: &[u8]) -> Self {
-        f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+impl LeToNative for f64 {
+    fn le_to_native(self) -> Self {
+        f64::from_bits(u64::from_le(self.to_bits()))
     }
 }
 
@@ -69,30 +65,18 @@ pub fn load_system(src: &mut impl DataSource) -> Result<(Csr, Vec<f64>), i32> {
     if src.info(info::HAS_RHS) != 1 {
         return Err(status::MISSING_DATA);
     }
-    let (n, nnz) = (
+    let (n, nnz): (usize, usize) = (
         usize::try_from(rows).map_err(|_| status::BAD_DATA)?,
         usize::try_from(nnz).map_err(|_| status::BAD_DATA)?,
     );
-    let row_ptr: Vec<u32> = read_array(src, array::ROW_PTR, n + 1)?;
-    if row_ptr[0] != 0 || row_ptr[n] as usize != nnz || row_ptr.windows(2).any(|w| w[1] < w[0]) {
-        return Err(status::BAD_DATA);
-    }
+    let n1 = n.checked_add(1).ok_or(status::BAD_DATA)?;
+    let row_ptr: Vec<u32> = read_array(src, array::ROW_PTR, n1)?;
     let col: Vec<u32> = read_array(src, array::COL_IDX, nnz)?;
-    if col.iter().any(|&c| c as usize >= n) {
-        return Err(status::BAD_DATA);
-    }
     let val: Vec<f64> = read_array(src, array::VALUES, nnz)?;
     let b: Vec<f64> = read_array(src, array::RHS, n)?;
     if val.iter().chain(&b).any(|v| !v.is_finite()) {
         return Err(status::BAD_DATA);
     }
-    Ok((
-        Csr {
-            n,
-            row_ptr,
-            col,
-            val,
-        },
-        b,
-    ))
+    let a = Csr::new(n, row_ptr, col, val).ok_or(status::BAD_DATA)?;
+    Ok((a, b))
 }

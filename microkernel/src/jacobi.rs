@@ -13,10 +13,9 @@ use alloc::vec::Vec;
 /// min over rows of (|aᵢᵢ| − Σⱼ≠ᵢ|aᵢⱼ|) / |aᵢᵢ|; −∞ when a diagonal is 0.
 pub fn dominance_margin(a: &Csr) -> f64 {
     let mut m = f64::INFINITY;
-    for i in 0..a.n {
-        let (s, e) = (a.row_ptr[i] as usize, a.row_ptr[i + 1] as usize);
+    for (i, (cols, vals)) in a.rows().enumerate() {
         let (mut d, mut off) = (0.0f64, 0.0f64);
-        for (c, v) in a.col[s..e].iter().zip(&a.val[s..e]) {
+        for (c, v) in cols.iter().zip(vals) {
             if *c as usize == i {
                 d += *v;
             } else {
@@ -38,17 +37,14 @@ pub fn solve(a: &Csr, b: &[f64], p: &Params) -> Result<(Solution, f64), i32> {
         return Err(status::NOT_DOMINANT);
     }
     let inv_d: Vec<f64> = a.diagonal().iter().map(|d| 1.0 / d).collect();
-    let mut x: Vec<f64> = zeroed(a.n)?;
-    let mut r: Vec<f64> = zeroed(a.n)?;
+    let mut x: Vec<f64> = zeroed(a.n())?;
+    let mut r: Vec<f64> = zeroed(a.n())?;
     let target = p.tol * norm(b);
     let mut it = 0u64;
     let mut converged = false;
     loop {
-        a.spmv(&x, &mut r);
-        for (ri, bi) in r.iter_mut().zip(b) {
-            *ri = bi - *ri;
-        }
-        if norm(&r) < target || target == 0.0 && norm(&r) == 0.0 {
+        let rn = libm::sqrt(a.residual(&x, b, &mut r));
+        if rn < target || target == 0.0 && rn == 0.0 {
             converged = true;
             break;
         }

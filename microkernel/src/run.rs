@@ -82,7 +82,7 @@ fn run_inner(
                 return Err(status::BAD_PARAMS);
             }
             let (a, b) = csr::load_system(src)?;
-            r.work = a.n as u64;
+            r.work = a.n() as u64;
             let sol = if p.method == method::CG {
                 cg::solve(&a, &b, p)?
             } else {
