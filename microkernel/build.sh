@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the two WebAssembly variants of the microkernel, reproducibly:
 #   microkernel/dist/solver-baseline.wasm  wasm32v1-none (pure Wasm 1.0: required_features = 0)
-#   microkernel/dist/solver-simd.wasm      wasm32v1-none + simd128 (required_features = SIMD)
+#   microkernel/dist/solver-simd.wasm      wasm32v1-none + simd128 + bulk-memory (required_features = SIMD | BULK_MEMORY)
 # Paths are remapped and debug info stripped, so the bytes depend only on
 # the source, Cargo.lock and the toolchain pinned in rust-toolchain.toml.
 # Runtime loop unrolling is off (-unroll-runtime=false): in an interpreter
@@ -17,7 +17,7 @@ cargo_home=${CARGO_HOME:-$HOME/.cargo}
 common="-C llvm-args=-unroll-runtime=false --remap-path-prefix=$root=/rvf-boot --remap-path-prefix=$cargo_home=/cargo -C debuginfo=0"
 for variant in baseline simd; do
   flags="$common"
-  if [ "$variant" = simd ]; then flags="$flags -C target-feature=+simd128"; fi
+  if [ "$variant" = simd ]; then flags="$flags -C target-feature=+simd128,+bulk-memory"; fi
   RUSTFLAGS="$flags" cargo rustc --locked -q -p rvf-microkernel --profile wasm-kernel \
     --target wasm32v1-none --target-dir "$root/target/wasm-$variant" --crate-type cdylib
   cp "$root/target/wasm-$variant/wasm32v1-none/wasm-kernel/microkernel.wasm" "$out/solver-$variant.wasm"

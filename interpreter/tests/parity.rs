@@ -1,3 +1,4 @@
+use interpreter::caps::feat;
 use interpreter::{Limits, Sandbox};
 use microkernel::abi::{array, method, Params};
 use microkernel::source::ArraySource;
@@ -42,7 +43,10 @@ fn cg_parity_tridiagonal() {
         ..Default::default()
     };
     let native = microkernel::run(&p, &[], &mut src.clone());
-    for (file, feats) in [("solver-baseline.wasm", 0u16), ("solver-simd.wasm", 1u16)] {
+    for (file, feats) in [
+        ("solver-baseline.wasm", 0u16),
+        ("solver-simd.wasm", feat::SIMD | feat::BULK_MEMORY),
+    ] {
         let bytes = std::fs::read(format!(
             "{}/../microkernel/dist/{file}",
             env!("CARGO_MANIFEST_DIR")

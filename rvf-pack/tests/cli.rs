@@ -320,7 +320,7 @@ fn host_feature_mask_switches_variant_with_identical_results() {
     };
     let all = json(&[]);
     let base = json(&["--host-features", "-simd"]);
-    assert_eq!(all["segment"]["required_features"], "simd");
+    assert_eq!(all["segment"]["required_features"], "simd,bulk-memory");
     assert_eq!(base["segment"]["required_features"], "none");
     assert_eq!(all["output_digest"], base["output_digest"]);
     assert_eq!(all["results"], base["results"]);

@@ -147,7 +147,7 @@ fn a_changed_data_byte_or_another_variant_shows_in_the_diff() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         out.contains("segment: receipt")
-            && out.contains("(features 0x1), replay")
+            && out.contains("(features 0x3), replay")
             && out.contains("(features 0x0)"),
         "{out}"
     );

@@ -4,7 +4,7 @@
 
 mod common;
 use common::solve::*;
-use loader::runtime::{self, abi, Limits, Rejection, RunError};
+use loader::runtime::{self, abi, caps::feat, Limits, Rejection, RunError};
 use loader::wasm_seg::BytecodeHashStatus;
 use loader::RvfFile;
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
@@ -57,23 +57,32 @@ fn simd_selected_when_available_baseline_otherwise() {
     let path = pack(dir.path(), "k.rvf", vec![karate_segment()]);
     let bytes = std::fs::read(&path).unwrap();
     let f = RvfFile::parse(&bytes).unwrap();
+    // The SIMD build also uses bulk memory (memory.copy / memory.fill), and
+    // the packer derived both bits from the module itself.
+    const SIMD_BULK: u16 = feat::SIMD | feat::BULK_MEMORY;
     let all = runtime::select(&f, 0xFFFF, &Limits::default(), None);
-    assert_eq!(all.chosen().unwrap().header.unwrap().required_features, 1);
-    let no_simd = runtime::select(&f, 0xFFFE, &Limits::default(), None);
     assert_eq!(
-        no_simd.chosen().unwrap().header.unwrap().required_features,
-        0
+        all.chosen().unwrap().header.unwrap().required_features,
+        SIMD_BULK
     );
-    // The SIMD candidate is explained as needing SIMD.
-    let simd_cand = no_simd
-        .candidates
-        .iter()
-        .find(|c| c.header.unwrap().required_features == 1)
-        .unwrap();
-    assert!(matches!(
-        simd_cand.rejection,
-        Some(Rejection::MissingFeatures { needs: 1, .. })
-    ));
+    // A host missing either proposal gets the baseline, and the SIMD
+    // candidate is explained as needing both.
+    for host in [0xFFFF & !feat::SIMD, 0xFFFF & !feat::BULK_MEMORY] {
+        let sel = runtime::select(&f, host, &Limits::default(), None);
+        assert_eq!(sel.chosen().unwrap().header.unwrap().required_features, 0);
+        let simd_cand = sel
+            .candidates
+            .iter()
+            .find(|c| c.header.unwrap().required_features == SIMD_BULK)
+            .unwrap();
+        assert!(matches!(
+            simd_cand.rejection,
+            Some(Rejection::MissingFeatures {
+                needs: SIMD_BULK,
+                ..
+            })
+        ));
+    }
     // Priority beats features: give the baseline priority 0, SIMD priority 5.
     let (g, _) = rvf_pack::inputs::mtx::read(&common::sample("karate.mtx")).unwrap();
     let segs = vec![
