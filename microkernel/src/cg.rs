@@ -26,6 +26,7 @@ pub fn relative_residual(a: &Csr, x: &[f64], b: &[f64]) -> Result<f64, i32> {
 }
 
 /// x += α p and r −= α q (as `axpy(−α, q, r)`), returning rᵀr: one pass.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 fn update(alpha: f64, p: &[f64], q: &[f64], x: &mut [f64], r: &mut [f64]) -> f64 {
     let neg = -alpha;
     fixed_sum(
@@ -38,6 +39,37 @@ fn update(alpha: f64, p: &[f64], q: &[f64], x: &mut [f64], r: &mut [f64]) -> f64
                 *ri * *ri
             }),
     )
+}
+
+/// The same with f64x2 lanes as `fixed_sum`'s even / odd accumulators.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn update(alpha: f64, p: &[f64], q: &[f64], x: &mut [f64], r: &mut [f64]) -> f64 {
+    use core::arch::wasm32::*;
+    let n = x.len().min(r.len()).min(p.len()).min(q.len());
+    let (a, na) = (f64x2_splat(alpha), f64x2_splat(-alpha));
+    let mut acc = f64x2_splat(0.0);
+    for i in 0..n / 2 {
+        // SAFETY: 2i + 1 < n ≤ every length; unaligned v128 access is allowed.
+        unsafe {
+            let px = x.as_mut_ptr().add(2 * i) as *mut v128;
+            let pr = r.as_mut_ptr().add(2 * i) as *mut v128;
+            let pp = p.as_ptr().add(2 * i) as *const v128;
+            let pq = q.as_ptr().add(2 * i) as *const v128;
+            v128_store(px, f64x2_add(v128_load(px), f64x2_mul(a, v128_load(pp))));
+            let rv = f64x2_add(v128_load(pr), f64x2_mul(na, v128_load(pq)));
+            v128_store(pr, rv);
+            acc = f64x2_add(acc, f64x2_mul(rv, rv));
+        }
+    }
+    let s = f64x2_extract_lane::<0>(acc) + f64x2_extract_lane::<1>(acc);
+    if n % 2 == 1 {
+        let k = n - 1;
+        x[k] += alpha * p[k];
+        r[k] += -alpha * q[k];
+        s + r[k] * r[k]
+    } else {
+        s
+    }
 }
 
 /// z = r ∘ d, returning rᵀz: one pass.

@@ -467,7 +467,44 @@ fn sandboxed_variants_match_native_bit_for_bit() {
             payload: ap.clone(),
         }],
     );
+    // n = 121 is odd: every two-lane reduction and SIMD pass has a tail.
+    let odd = poisson(11, 1.0)
+        .encode_segment(Some(&lcg(6, 121)), false)
+        .unwrap();
+    let oddfile = pack(
+        dir.path(),
+        "odd.rvf",
+        vec![rvf_pack::writer::SegmentSpec {
+            seg_type: 0x24,
+            payload: odd.clone(),
+        }],
+    );
     let cases = [
+        (
+            &oddfile,
+            &odd,
+            Params {
+                tol: 1e-12,
+                ..params(method::CG)
+            },
+        ),
+        (
+            &oddfile,
+            &odd,
+            Params {
+                tol: 1e-12,
+                flags: 1,
+                ..params(method::CG)
+            },
+        ),
+        (
+            &oddfile,
+            &odd,
+            Params {
+                tol: 1e-12,
+                ..params(method::JACOBI)
+            },
+        ),
         (
             &afile,
             &ap,
