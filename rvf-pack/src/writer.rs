@@ -15,7 +15,7 @@ use loader::hash::{self, algo};
 use loader::header::{self, HEADER_LEN};
 use loader::manifest::{DirEntry, FileIdentity, Manifest};
 use rvf_types::SegmentHeader;
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
 
 pub const MANIFEST_TYPE: u8 = 0x05;
@@ -89,23 +89,34 @@ impl<W: Write> Packer<W> {
     /// Append one segment (header, payload, zero padding written in place);
     /// returns its directory entry.
     pub fn write(&mut self, seg_type: u8, payload: &[u8]) -> io::Result<DirEntry> {
-        use sha3::digest::Update;
-        let id = self.next_id;
-        self.next_id += 1;
-        let (h, pad) = segment_header(seg_type, id, payload, self.checksum_algo, self.pos);
+        let (h, pad) = segment_header(
+            seg_type,
+            self.next_id,
+            payload,
+            self.checksum_algo,
+            self.pos,
+        );
         self.out.write_all(&h)?;
         self.out.write_all(payload)?;
         self.out.write_all(&[0u8; 64][..pad])?;
-        self.headers.update(&h);
+        Ok(self.adopt(seg_type, &h, payload.len(), pad))
+    }
+
+    /// Record a segment whose header `h` (and payload and padding) is in
+    /// place at `self.pos`.
+    fn adopt(&mut self, seg_type: u8, h: &[u8; 64], payload_length: usize, pad: usize) -> DirEntry {
+        use sha3::digest::Update;
+        self.headers.update(h);
         let e = DirEntry {
-            segment_id: id,
+            segment_id: self.next_id,
             offset: self.pos,
-            payload_length: payload.len() as u64,
+            payload_length: payload_length as u64,
             seg_type,
         };
-        self.pos += (64 + payload.len() + pad) as u64;
+        self.next_id += 1;
+        self.pos += (64 + payload_length + pad) as u64;
         self.directory.push(e);
-        Ok(e)
+        e
     }
 
     /// The content-derived file identity of what was written so far.
@@ -143,6 +154,54 @@ impl<W: Write> Packer<W> {
         self.out.write_all(&bytes)?;
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+impl<W: Write + Seek> Packer<W> {
+    /// Append every segment, with the same bytes as calling `write` for
+    /// each, but hash the payloads on a second thread while they are being
+    /// written: each header (which carries its payload's content hash) is
+    /// first written as zeros and filled in once the hashes are known. The
+    /// writer's position must be `self.pos`.
+    pub fn write_many(&mut self, segments: &[SegmentSpec]) -> io::Result<()> {
+        let (algo, first_id) = (self.checksum_algo, self.next_id);
+        let mut at = Vec::with_capacity(segments.len());
+        let mut end = self.pos;
+        for s in segments {
+            at.push(end);
+            let e = end + HEADER_LEN + s.payload.len() as u64;
+            end = align64(e).unwrap_or(e);
+        }
+        let headers = std::thread::scope(|scope| -> io::Result<Vec<([u8; 64], usize)>> {
+            let hashing = scope.spawn(|| {
+                segments
+                    .iter()
+                    .zip(&at)
+                    .zip(first_id..)
+                    .map(|((s, &a), id)| segment_header(s.seg_type, id, &s.payload, algo, a))
+                    .collect::<Vec<_>>()
+            });
+            for (s, &a) in segments.iter().zip(&at) {
+                let e = a + HEADER_LEN + s.payload.len() as u64;
+                let pad = (align64(e).unwrap_or(e) - e) as usize;
+                self.out.write_all(&[0u8; 64])?;
+                self.out.write_all(&s.payload)?;
+                self.out.write_all(&[0u8; 64][..pad])?;
+            }
+            Ok(hashing
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        })?;
+        for ((h, _), &a) in headers.iter().zip(&at) {
+            self.out.seek(SeekFrom::Start(a))?;
+            self.out.write_all(h)?;
+        }
+        self.out.seek(SeekFrom::Start(end))?;
+        for (s, (h, pad)) in segments.iter().zip(&headers) {
+            self.adopt(s.seg_type, h, s.payload.len(), *pad);
+        }
+        debug_assert_eq!(self.pos, end);
+        Ok(())
     }
 }
 
@@ -200,9 +259,7 @@ pub fn create(dest: &Path, segments: &[SegmentSpec], summary: FileSummary) -> Re
     write_atomically(dest, |w| {
         let ioerr = |e| PackError::io(dest, e);
         let mut p = Packer::new(w, 0, 1, algo::SHAKE256_128);
-        for s in segments {
-            p.write(s.seg_type, &s.payload).map_err(ioerr)?;
-        }
+        p.write_many(segments).map_err(ioerr)?;
         let fid = derive_file_id(&p.content_id());
         let manifest = new_manifest(1, summary, Some(fid));
         p.finish(manifest, &[]).map_err(ioerr)?;
@@ -281,9 +338,7 @@ pub fn append(
         w.write_all(&old[..body_end as usize]).map_err(ioerr)?;
         let mut p = Packer::new(w, body_end, next_id, algo::SHAKE256_128);
         p.align().map_err(ioerr)?;
-        for s in segments {
-            p.write(s.seg_type, &s.payload).map_err(ioerr)?;
-        }
+        p.write_many(segments).map_err(ioerr)?;
         outcome.new_entries = p.directory().to_vec();
         let fid = identity.or_else(|| {
             Some(derive_file_id(&hash::shake256::<16>(
@@ -295,4 +350,42 @@ pub fn append(
         Ok(())
     })?;
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    /// `write_many` produces the bytes, directory and file identity of one
+    /// `write` per segment, from the start of a file and after a prefix.
+    #[test]
+    fn write_many_equals_sequential_writes() {
+        let segments: Vec<SegmentSpec> = [0usize, 1, 63, 64, 65, 1000, 4096 + 7]
+            .iter()
+            .enumerate()
+            .map(|(i, &len)| SegmentSpec {
+                seg_type: [0x01, 0x10, 0x24][i % 3],
+                payload: (0..len).map(|k| (k * 31 + i) as u8).collect(),
+            })
+            .collect();
+        for prefix in [0usize, 128] {
+            let start = vec![0xAB; prefix];
+            let mut one = Packer::new(start.clone(), prefix as u64, 5, algo::SHAKE256_128);
+            for s in &segments {
+                one.write(s.seg_type, &s.payload).unwrap();
+            }
+            let mut cur = Cursor::new(start);
+            cur.set_position(prefix as u64);
+            let mut many = Packer::new(cur, prefix as u64, 5, algo::SHAKE256_128);
+            many.write_many(&segments).unwrap();
+            assert_eq!(one.directory(), many.directory());
+            assert_eq!(one.position(), many.position());
+            assert_eq!(one.content_id(), many.content_id());
+            let m = || new_manifest(1, FileSummary::default(), None);
+            let a = one.finish(m(), &[]).unwrap();
+            let b = many.finish(m(), &[]).unwrap().into_inner();
+            assert_eq!(a, b, "prefix {prefix}");
+        }
+    }
 }
