@@ -771,6 +771,18 @@ Every CG, PCG, Jacobi and push output digest was unchanged.
 | CG in three passes per iteration instead of seven (q = Ap with pᵀq; the x, r update with rᵀr; p = r + βp), one `fixed_sum` order for every fused reduction | CG 35.5–35.7 ms; native 1.44 ms | 32.2–33.5 ms; native 1.14–1.26 ms (the native build gains too, so the ratio barely moves) |
 | SIMD build with `+bulk-memory`: `memory.copy` / `memory.fill` instead of interpreted `memcpy` / `memset` loops (header: SIMD \\| BULK_MEMORY) | forward push 1.23–1.26 ms, backward 6.3–6.4 ms, walks 1.34–1.53 ms (n = 10 000, ε = 1e-4); compile 0.81 ms | 1.01–1.05, 5.5–5.7, 1.30–1.35 ms; compile 0.73 ms (32.7 KB) |
 | f64x2 lanes for the CG update in the SIMD build | CG n = 99 856: 338–357 ms | 313–321 ms |
+| packer: SHAKE-256 of each payload on a second thread while the payload is written (headers patched in afterwards, `Packer::write_many`); the bench no longer times a clone of the input | create of 102 MB: 540–600 ms (SHAKE-256 alone 257 ms, the write 235 ms, fsync 40 ms) | 355–384 ms; see §5 |
+
+Tried and not kept: forward push fetching only the degrees its threshold
+test needs (a node's degree is irrelevant while its residual is ≤ ε), in a
+second pass over each row so the queue order, and the output, stay the
+same: 30 % slower at n = 10⁴ and 10⁶ (the extra pass costs more than the
+degree reads it saves). Pre-sizing the node map and records for 8 192
+nodes: no change beyond noise. Host calls are not the cost: a WAT loop
+measures 26 ns per `info` call and 31–34 ns per `degrees` call against
+2.8 ns per empty iteration, so the two calls per push are about 5 % of
+its 1.25 µs. The same push costs 0.12 µs natively: the interpreter runs
+the per-neighbour bookkeeping (map probe, record, queue) about 10x slower.
 
 What did not work: the page-fault explanation for push growing with n
 (previous round). §1 now counts minor faults: after the first query the
