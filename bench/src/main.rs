@@ -924,8 +924,10 @@ fn external_section(md: &mut String, dir: &Path, runs: &[(String, usize, f64, f6
         assert_eq!(r["n"].as_u64(), Some(*n as u64));
         let scipy_its = r["cg"]["iterations"].as_u64().unwrap_or(0);
         assert_eq!(scipy_its, *its, "scipy CG iterations equal rvf's (n = {n})");
+        // They stop on their recurrence residual; the true one may differ
+        // by rounding, hence the factor 2.
         for k in ["cg", "amg"] {
-            assert!(f(&r[k]["relres"]) < 1e-8, "{k} reached the tolerance: {r}");
+            assert!(f(&r[k]["relres"]) < 2e-8, "{k} reached the tolerance: {r}");
         }
         let spsolve = if r["spsolve"].is_null() {
             "—".to_string()

@@ -233,14 +233,16 @@ impl Csr {
         })
     }
 
-    /// Σ v·x[c] over one row from `rows`, left to right from 0.0.
-    /// `x` must be exactly n long (checked by every caller's reslice).
+    /// Σ v·x[c] over one row, left to right from 0.0.
+    ///
+    /// # Safety
+    /// Every column in `cols` must be < `x.len()`: true for a row from
+    /// `self.rows()` (columns < n, checked by `new`) when x is n long.
     #[inline(always)]
-    fn row_dot(&self, cols: &[u32], vals: &[f64], x: &[f64]) -> f64 {
-        debug_assert_eq!(x.len(), self.n);
+    unsafe fn row_dot(cols: &[u32], vals: &[f64], x: &[f64]) -> f64 {
         let mut s = 0.0;
         for (c, v) in cols.iter().zip(vals) {
-            // SAFETY: `new` checked every column < n, and x.len() == n.
+            // SAFETY: the caller's guarantee.
             s += v * unsafe { *x.get_unchecked(*c as usize) };
         }
         s
@@ -250,7 +252,8 @@ impl Csr {
     pub fn spmv(&self, x: &[f64], y: &mut [f64]) {
         let (x, y) = (&x[..self.n], &mut y[..self.n]);
         for (yi, (c, v)) in y.iter_mut().zip(self.rows()) {
-            *yi = self.row_dot(c, v, x);
+            // SAFETY: a row of self, and x is n long.
+            *yi = unsafe { Self::row_dot(c, v, x) };
         }
     }
 
@@ -262,7 +265,8 @@ impl Csr {
                 .zip(self.rows())
                 .zip(p)
                 .map(|((qi, (c, v)), pi)| {
-                    *qi = self.row_dot(c, v, p);
+                    // SAFETY: a row of self, and p is n long.
+                    *qi = unsafe { Self::row_dot(c, v, p) };
                     pi * *qi
                 }),
         )
@@ -276,7 +280,8 @@ impl Csr {
                 .zip(self.rows())
                 .zip(b)
                 .map(|((ri, (c, v)), bi)| {
-                    *ri = bi - self.row_dot(c, v, x);
+                    // SAFETY: a row of self, and x is n long.
+                    *ri = bi - unsafe { Self::row_dot(c, v, x) };
                     *ri * *ri
                 }),
         )
