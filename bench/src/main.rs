@@ -5,21 +5,25 @@
 //!   cargo run --release -p rvf-bench              # full run (< 15 min)
 //!   cargo run --release -p rvf-bench -- --quick   # smallest sizes (CI)
 //!
+//! For kernel work, `examples/profile.rs` times one method on the same
+//! workloads and prints a digest of its outputs (see its header).
+//!
 //! The external baselines (scipy, pyamg: `bench/external.py`) run in a venv
 //! made under target/bench-venv on first use; if python3 or PyPI is not
 //! available the report says so and the rest runs; `--no-external` skips
 //! them.
 
 use clap::Parser;
-use loader::runtime::{self, abi, abi::Params, Limits, RunOutput};
-use loader::sparse_seg::SparseMatrix;
+use loader::runtime::{self, abi, abi::Params, Limits};
 use loader::{MappedFile, RvfFile};
-use microkernel::source::ArraySource;
+use rvf_bench::{
+    graph, kernels, lcg, ms, native_source, pack, poisson, time, with_file, ALL, NO_SIMD,
+};
 use rvf_pack::sparse::Csr;
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Parser)]
 struct Args {
@@ -32,169 +36,6 @@ struct Args {
     /// Where to write the report
     #[arg(long, default_value = "docs/BENCHMARKS.md")]
     out: PathBuf,
-}
-
-const NO_SIMD: u16 = 0xFFFE;
-const ALL: u16 = 0xFFFF;
-
-fn kernel(v: &str) -> Vec<u8> {
-    std::fs::read(format!("microkernel/dist/solver-{v}.wasm"))
-        .expect("run from the repository root")
-}
-
-fn kernels() -> Vec<SegmentSpec> {
-    ["baseline", "simd"]
-        .iter()
-        .map(|v| SegmentSpec {
-            seg_type: 0x10,
-            payload: rvf_pack::payload::wasm_payload(Path::new(v), &kernel(v), &Default::default())
-                .unwrap()
-                .2,
-        })
-        .collect()
-}
-
-fn lcg(s: &mut u64) -> u64 {
-    *s = s
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    *s >> 11
-}
-
-/// Random digraph: each node links to `deg` uniform targets (deduplicated).
-fn graph(n: usize, deg: usize, seed: u64) -> Csr {
-    let mut s = seed;
-    let mut row_ptr = Vec::with_capacity(n + 1);
-    let mut col = Vec::with_capacity(n * deg);
-    row_ptr.push(0u32);
-    let mut row = Vec::with_capacity(deg);
-    for _ in 0..n {
-        row.clear();
-        for _ in 0..deg {
-            row.push((lcg(&mut s) % n as u64) as u32);
-        }
-        row.sort_unstable();
-        row.dedup();
-        col.extend_from_slice(&row);
-        row_ptr.push(col.len() as u32);
-    }
-    let values = vec![1.0; col.len()];
-    Csr {
-        rows: n as u32,
-        cols: n as u32,
-        row_ptr,
-        col_idx: col,
-        values,
-    }
-}
-
-fn poisson(m: usize, shift: f64) -> Csr {
-    let n = m * m;
-    let mut row_ptr = vec![0u32];
-    let (mut col, mut val) = (Vec::with_capacity(5 * n), Vec::with_capacity(5 * n));
-    for i in 0..m {
-        for j in 0..m {
-            let mut push = |c: usize, v: f64| {
-                col.push(c as u32);
-                val.push(v);
-            };
-            if i > 0 {
-                push((i - 1) * m + j, -1.0);
-            }
-            if j > 0 {
-                push(i * m + j - 1, -1.0);
-            }
-            push(i * m + j, 4.0 + shift);
-            if j + 1 < m {
-                push(i * m + j + 1, -1.0);
-            }
-            if i + 1 < m {
-                push((i + 1) * m + j, -1.0);
-            }
-            row_ptr.push(col.len() as u32);
-        }
-    }
-    Csr {
-        rows: n as u32,
-        cols: n as u32,
-        row_ptr,
-        col_idx: col,
-        values: val,
-    }
-}
-
-fn pack(dir: &Path, name: &str, mut segs: Vec<SegmentSpec>) -> PathBuf {
-    segs.extend(kernels());
-    let p = dir.join(name);
-    writer::create(&p, &segs, FileSummary::default()).unwrap();
-    p
-}
-
-/// Time `f` `reps` times; (median, min, max).
-fn time<T>(reps: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, Duration, T) {
-    let mut ts = Vec::new();
-    let mut last = None;
-    for _ in 0..reps {
-        let t = Instant::now();
-        last = Some(f());
-        ts.push(t.elapsed());
-    }
-    ts.sort();
-    (ts[ts.len() / 2], ts[0], ts[ts.len() - 1], last.unwrap())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-/// Map and parse a file, then hand it to `f` with one selection per host
-/// mask (selection — hashing and compiling the kernel — happens once per
-/// file, as in an application; queries run in fresh instances; a data
-/// segment is hashed before its first bulk read, once per file).
-fn with_file<R>(path: &Path, f: impl FnOnce(&Runner<'_>) -> R) -> R {
-    let map = MappedFile::open(path).unwrap();
-    let file = RvfFile::parse(map.bytes()).unwrap();
-    let base = runtime::select_first(&file, NO_SIMD, &Limits::default(), None);
-    let simd = runtime::select_first(&file, ALL, &Limits::default(), None);
-    f(&Runner {
-        file: &file,
-        base,
-        simd,
-        memo: Default::default(),
-    })
-}
-
-struct Runner<'a> {
-    file: &'a RvfFile<'a>,
-    base: runtime::Selection,
-    simd: runtime::Selection,
-    /// Data segments hash-checked once per open file, as a host serving
-    /// many queries would (`run_verified`).
-    memo: std::cell::RefCell<runtime::VerifiedData>,
-}
-
-impl Runner<'_> {
-    fn run(&self, host: u16, p: &Params, input: &[u8]) -> RunOutput {
-        let sel = if host == ALL { &self.simd } else { &self.base };
-        let out =
-            runtime::run_verified(self.file, sel, p, input, false, &mut self.memo.borrow_mut())
-                .unwrap();
-        assert!(
-            out.report.status == 0 || out.report.status == abi::status::NOT_CONVERGED,
-            "{:?}",
-            out.report
-        );
-        out
-    }
-}
-
-/// The arrays the sandbox would serve for a sparse payload, for the native kernel.
-fn native_source(payload: &[u8]) -> ArraySource<'_> {
-    runtime::DataSegments {
-        sparse: Some((0, SparseMatrix::parse(payload).unwrap())),
-        vectors: None,
-    }
-    .source()
 }
 
 fn main() {
@@ -779,11 +620,13 @@ Tried and not kept: forward push fetching only the degrees its threshold
 test needs (a node's degree is irrelevant while its residual is ≤ ε), in a
 second pass over each row so the queue order, and the output, stay the
 same: 30 % slower at n = 10⁴ and 10⁶ (the extra pass costs more than the
-degree reads it saves). Pre-sizing the node map and records for 8 192
-nodes: no change beyond noise. Host calls are not the cost: a WAT loop
-measures 26 ns per `info` call and 31–34 ns per `degrees` call against
-2.8 ns per empty iteration, so the two calls per push are about 5 % of
-its 1.25 µs. The same push costs 0.12 µs natively: the interpreter runs
+degree reads it saves). (Pre-sizing the push state first looked like
+noise; alternating A/B rounds then measured the 9 % in the sizing row
+above.) Host calls are not the cost: a WAT loop
+(`cargo run --release -p rvf-interpreter --example hostcall`) measures
+27–28 ns per `info` call and 30–36 ns per served `degrees` call (1 to 5
+ids) against 2.7 ns per empty iteration, so the two calls per push are
+about 5 % of its 1.25 µs. The same push costs 0.12 µs natively: the interpreter runs
 the per-neighbour bookkeeping (map probe, record, queue) about 10x slower.
 
 What did not work: the page-fault explanation for push growing with n
