@@ -1,4 +1,4 @@
-//! Dense kernels (dot, squared distance, axpy, xpby) and CSR SpMV.
+//! Dense kernels (dot, squared distance, xpby) and CSR SpMV fused with its reductions.
 //!
 //! Summation order is fixed and identical in every build (`fixed_sum`):
 //! two interleaved accumulators (even / odd indices) combined at the end,
@@ -64,17 +64,6 @@ fn pairwise(x: &[f64], y: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
     match (xt, yt) {
         ([a], [b]) => (even + odd) + f(*a, *b),
         _ => even + odd,
-    }
-}
-
-/// y += a x (element-wise, so every build gives the same bits).
-#[inline]
-pub fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    return simd::axpy(a, x, y);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    for (yi, xi) in y.iter_mut().zip(x) {
-        *yi += a * *xi;
     }
 }
 
@@ -165,17 +154,6 @@ mod simd {
     }
 
     #[inline]
-    pub fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
-        let av = f64x2_splat(a);
-        map2(
-            x,
-            y,
-            |x, y| f64x2_add(y, f64x2_mul(av, x)),
-            |x, y| y + a * x,
-        );
-    }
-
-    #[inline]
     pub fn xpby(x: &[f64], b: f64, y: &mut [f64]) {
         let bv = f64x2_splat(b);
         map2(
@@ -246,15 +224,6 @@ impl Csr {
             s += v * unsafe { *x.get_unchecked(*c as usize) };
         }
         s
-    }
-
-    /// y = A x, each row summed left to right.
-    pub fn spmv(&self, x: &[f64], y: &mut [f64]) {
-        let (x, y) = (&x[..self.n], &mut y[..self.n]);
-        for (yi, (c, v)) in y.iter_mut().zip(self.rows()) {
-            // SAFETY: a row of self, and x is n long.
-            *yi = unsafe { Self::row_dot(c, v, x) };
-        }
     }
 
     /// q = A p, returning pᵀq (`dot(p, q)`'s bits) from the same pass.
@@ -369,8 +338,15 @@ mod tests {
         for n in [1usize, 2, 7, 50, 51] {
             let a = random_csr(&mut rng, n);
             let (x, b) = (awkward(&mut rng, n), awkward(&mut rng, n));
-            let mut q = vec![0.0; n];
-            a.spmv(&x, &mut q);
+            // q = A x by the definition: each row summed left to right.
+            let q: Vec<f64> = a
+                .rows()
+                .map(|(c, v)| {
+                    c.iter()
+                        .zip(v)
+                        .fold(0.0, |s, (c, v)| s + v * x[*c as usize])
+                })
+                .collect();
             let want = dot(&x, &q);
             let mut q2 = vec![f64::NAN; n];
             assert_eq!(a.spmv_dot(&x, &mut q2).to_bits(), want.to_bits());
