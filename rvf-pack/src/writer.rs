@@ -27,6 +27,13 @@ pub struct SegmentSpec {
     pub payload: Vec<u8>,
 }
 
+/// Zero bytes after a segment written at `at` with a `payload_len`-byte
+/// payload, up to the next 64-byte boundary.
+fn padding(at: u64, payload_len: usize) -> usize {
+    let end = at + HEADER_LEN + payload_len as u64;
+    (align64(end).unwrap_or(end) - end) as usize
+}
+
 /// The header of a segment written at file offset `at`, and its padding.
 pub fn segment_header(
     seg_type: u8,
@@ -35,8 +42,7 @@ pub fn segment_header(
     checksum_algo: u8,
     at: u64,
 ) -> ([u8; 64], usize) {
-    let end = at + HEADER_LEN + payload.len() as u64;
-    let pad = (align64(end).unwrap_or(end) - end) as u32;
+    let pad = padding(at, payload.len()) as u32;
     let mut h = SegmentHeader::new(seg_type, segment_id);
     h.payload_length = payload.len() as u64;
     h.checksum_algo = checksum_algo;
@@ -165,25 +171,24 @@ impl<W: Write + Seek> Packer<W> {
     /// writer's position must be `self.pos`.
     pub fn write_many(&mut self, segments: &[SegmentSpec]) -> io::Result<()> {
         let (algo, first_id) = (self.checksum_algo, self.next_id);
+        // Each segment's offset and padding.
         let mut at = Vec::with_capacity(segments.len());
         let mut end = self.pos;
         for s in segments {
-            at.push(end);
-            let e = end + HEADER_LEN + s.payload.len() as u64;
-            end = align64(e).unwrap_or(e);
+            let pad = padding(end, s.payload.len());
+            at.push((end, pad));
+            end += HEADER_LEN + (s.payload.len() + pad) as u64;
         }
-        let headers = std::thread::scope(|scope| -> io::Result<Vec<([u8; 64], usize)>> {
+        let headers = std::thread::scope(|scope| -> io::Result<Vec<[u8; 64]>> {
             let hashing = scope.spawn(|| {
                 segments
                     .iter()
                     .zip(&at)
                     .zip(first_id..)
-                    .map(|((s, &a), id)| segment_header(s.seg_type, id, &s.payload, algo, a))
+                    .map(|((s, &(a, _)), id)| segment_header(s.seg_type, id, &s.payload, algo, a).0)
                     .collect::<Vec<_>>()
             });
-            for (s, &a) in segments.iter().zip(&at) {
-                let e = a + HEADER_LEN + s.payload.len() as u64;
-                let pad = (align64(e).unwrap_or(e) - e) as usize;
+            for (s, &(_, pad)) in segments.iter().zip(&at) {
                 self.out.write_all(&[0u8; 64])?;
                 self.out.write_all(&s.payload)?;
                 self.out.write_all(&[0u8; 64][..pad])?;
@@ -192,13 +197,13 @@ impl<W: Write + Seek> Packer<W> {
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p)))
         })?;
-        for ((h, _), &a) in headers.iter().zip(&at) {
+        for (h, &(a, _)) in headers.iter().zip(&at) {
             self.out.seek(SeekFrom::Start(a))?;
             self.out.write_all(h)?;
         }
         self.out.seek(SeekFrom::Start(end))?;
-        for (s, (h, pad)) in segments.iter().zip(&headers) {
-            self.adopt(s.seg_type, h, s.payload.len(), *pad);
+        for ((s, h), &(_, pad)) in segments.iter().zip(&headers).zip(&at) {
+            self.adopt(s.seg_type, h, s.payload.len(), pad);
         }
         debug_assert_eq!(self.pos, end);
         Ok(())
