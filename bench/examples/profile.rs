@@ -15,7 +15,7 @@
 use clap::Parser;
 use loader::runtime::abi::{self, Params};
 use loader::runtime::RunOutput;
-use rvf_bench::{graph, lcg, native_source, pack, poisson, with_file, ALL, NO_SIMD};
+use rvf_bench::{graph, lcg, native_source, pack, poisson_system, with_file, ALL, NO_SIMD};
 use rvf_pack::writer::SegmentSpec;
 use std::time::Instant;
 
@@ -60,12 +60,8 @@ fn main() {
     let global = matches!(method, abi::method::CG | abi::method::JACOBI);
     let (payload, n) = if global {
         let m = (a.n as f64).sqrt() as usize;
-        let n = m * m;
-        let mut s = 3u64;
-        let b: Vec<f64> = (0..n)
-            .map(|_| (lcg(&mut s) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0)
-            .collect();
-        (poisson(m, 1.0).encode_segment(Some(&b), false).unwrap(), n)
+        let (system, b) = poisson_system(m);
+        (system.encode_segment(Some(&b), false).unwrap(), m * m)
     } else {
         (graph(a.n, 5, 42).encode_segment(None, true).unwrap(), a.n)
     };

@@ -39,6 +39,19 @@ pub fn lcg(s: &mut u64) -> u64 {
     *s >> 11
 }
 
+/// A uniform value in [−1, 1) from the `lcg` stream.
+pub fn uniform(s: &mut u64) -> f64 {
+    (lcg(s) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+}
+
+/// §2's system: 2-D Poisson + I on an m × m grid and a right-hand side
+/// uniform in [−1, 1) (seed 3).
+pub fn poisson_system(m: usize) -> (Csr, Vec<f64>) {
+    let mut s = 3u64;
+    let b = (0..m * m).map(|_| uniform(&mut s)).collect();
+    (poisson(m, 1.0), b)
+}
+
 /// Random digraph: each node links to `deg` uniform targets (deduplicated).
 pub fn graph(n: usize, deg: usize, seed: u64) -> Csr {
     let mut s = seed;

@@ -17,7 +17,8 @@ use clap::Parser;
 use loader::runtime::{self, abi, abi::Params, Limits};
 use loader::{MappedFile, RvfFile};
 use rvf_bench::{
-    graph, kernels, lcg, ms, native_source, pack, poisson, time, with_file, ALL, NO_SIMD,
+    graph, kernels, lcg, ms, native_source, pack, poisson_system, time, uniform, with_file, ALL,
+    NO_SIMD,
 };
 use rvf_pack::sparse::Csr;
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
@@ -206,12 +207,8 @@ fn main() {
     // (name, n, native ms, wasmi SIMD ms, iterations) for the external baselines.
     let mut cg_runs = Vec::new();
     for &m in ms_list {
-        let pm = poisson(m, 1.0);
+        let (pm, b) = poisson_system(m);
         let n = m * m;
-        let mut s = 3u64;
-        let b: Vec<f64> = (0..n)
-            .map(|_| (lcg(&mut s) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0)
-            .collect();
         let payload = pm.encode_segment(Some(&b), false).unwrap();
         let p = Params {
             method: abi::method::CG,
@@ -270,9 +267,7 @@ fn main() {
         (100_000, 128)
     };
     let mut s = 5u64;
-    let data: Vec<f32> = (0..nv * dim)
-        .map(|_| ((lcg(&mut s) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0) as f32)
-        .collect();
+    let data: Vec<f32> = (0..nv * dim).map(|_| uniform(&mut s) as f32).collect();
     let vecs = rvf_pack::inputs::Vectors { dim, data };
     let vp = rvf_pack::payload::vec_payload(&vecs, 0).unwrap();
     let q: Vec<u8> = vecs.data[..dim]
@@ -385,9 +380,7 @@ fn main() {
         (200_000, 128)
     };
     let mut s = 11u64;
-    let pdata: Vec<f32> = (0..pn * pd)
-        .map(|_| ((lcg(&mut s) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0) as f32)
-        .collect();
+    let pdata: Vec<f32> = (0..pn * pd).map(|_| uniform(&mut s) as f32).collect();
     let mbytes = (pn * pd * 4) as f64 / 1e6;
     let ours = dir.path().join("ours.rvf");
     // The vectors as the packer holds them after reading its input (the
