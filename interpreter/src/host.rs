@@ -133,6 +133,7 @@ pub fn define(linker: &mut Linker<HostState<'_>>) -> Result<(), wasmi::Error> {
                 return n as i64;
             }
             caller.data_mut().stats.rows_served += 1;
+            src.prefetch_pointers(c);
             if !write(&mut caller, cols, c) || (vals != 0 && !write(&mut caller, vals, v)) {
                 return refuse(&mut caller, status::HOST_READ as i64);
             }
