@@ -66,9 +66,9 @@ impl Nodes {
     pub fn get(&self, node: u32) -> Option<usize> {
         self.index.get(node).map(|i| i as usize)
     }
-    /// The record index of every node of `nodes` (into `idx`), creating
-    /// records for unknown nodes; their out-degrees come in one host call.
-    /// One map probe per node. Fails on an id ≥ `n`.
+    /// The record index of every node of `nodes` (into `idx[..nodes.len()]`),
+    /// creating records for unknown nodes; their out-degrees come in one
+    /// host call. One map probe per node. Fails on an id ≥ `n`.
     fn resolve(
         &mut self,
         src: &mut impl DataSource,
@@ -76,32 +76,30 @@ impl Nodes {
         n: i64,
         idx: &mut Vec<u32>,
     ) -> Result<(), i32> {
-        idx.clear();
-        self.fresh.clear();
-        let first = self.list.len();
-        for &v in nodes {
-            if v as i64 >= n {
-                return Err(status::BAD_DATA);
+        // Buffers only ever grow (never re-zeroed per row), like `RowBuf`.
+        for buf in [&mut *idx, &mut self.fresh] {
+            if buf.len() < nodes.len() {
+                buf.resize(nodes.len(), 0);
             }
-            let (i, new) = self.index.get_or_insert(v, self.list.len() as u32);
-            if new {
-                self.list.push(Node {
-                    id: v,
-                    ..Node::default()
-                });
-                self.fresh.push(v);
-            }
-            idx.push(i);
         }
-        if self.fresh.is_empty() {
+        let first = self.list.len() as u32;
+        let added = self
+            .index
+            .get_or_insert_batch(nodes, n as u64, first, idx, &mut self.fresh)
+            .ok_or(status::BAD_DATA)?;
+        if added == 0 {
             return Ok(());
         }
+        let fresh = &self.fresh[..added];
         self.degs.clear();
-        self.degs.resize(self.fresh.len(), 0);
-        src.degrees(set::FORWARD, &self.fresh, &mut self.degs)?;
-        for (node, &d) in self.list[first..].iter_mut().zip(&self.degs) {
-            node.deg = d;
-        }
+        self.degs.resize(added, 0);
+        src.degrees(set::FORWARD, fresh, &mut self.degs)?;
+        self.list
+            .extend(fresh.iter().zip(&self.degs).map(|(&id, &deg)| Node {
+                id,
+                deg,
+                ..Node::default()
+            }));
         Ok(())
     }
     /// (node, p) for p > 0, sorted by node.
@@ -219,11 +217,13 @@ impl Push {
         self.nodes.list[i as usize].queued = true;
         self.queue.push_back(i);
     }
-    /// Read row `u` of `which` and resolve its entries into `self.idx`.
-    fn neighbours(&mut self, src: &mut impl DataSource, which: u32, u: u32) -> Result<(), i32> {
+    /// Read row `u` of `which` and resolve its entries into
+    /// `self.idx[..m]`; returns m, the row's length.
+    fn neighbours(&mut self, src: &mut impl DataSource, which: u32, u: u32) -> Result<usize, i32> {
         let nbrs = self.rows.read(src, which, u)?;
         self.rows_read += 1;
-        self.nodes.resolve(src, nbrs, self.n, &mut self.idx)
+        self.nodes.resolve(src, nbrs, self.n, &mut self.idx)?;
+        Ok(nbrs.len())
     }
     fn finish(self, st: i32) -> PushResult {
         let residual_mass = self.nodes.list.iter().map(|x| x.r).sum();
@@ -263,14 +263,15 @@ pub fn forward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32>
         }
         node.r = 0.0;
         let id = node.id;
-        s.neighbours(src, set::FORWARD, id)?;
+        let m = s.neighbours(src, set::FORWARD, id)?;
         let share = (1.0 - alpha) * ru / du as f64;
-        for k in 0..s.idx.len() {
-            let i = s.idx[k];
-            let v = &mut s.nodes.list[i as usize];
+        let (list, queue) = (&mut s.nodes.list, &mut s.queue);
+        for &i in &s.idx[..m] {
+            let v = &mut list[i as usize];
             v.r += share;
             if !v.queued && v.r > eps * v.deg.max(1) as f64 {
-                s.enqueue(i);
+                v.queued = true;
+                queue.push_back(i);
             }
         }
     }
@@ -303,8 +304,8 @@ pub fn backward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32
             node.r += (1.0 - alpha) * rv;
         }
         let id = node.id;
-        s.neighbours(src, set::TRANSPOSE, id)?;
-        for &i in &s.idx {
+        let m = s.neighbours(src, set::TRANSPOSE, id)?;
+        for &i in &s.idx[..m] {
             let u = &mut s.nodes.list[i as usize];
             if u.deg == 0 {
                 // The transpose says u → v exists, the forward rows disagree.
@@ -312,11 +313,12 @@ pub fn backward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32
             }
             u.r += (1.0 - alpha) * rv / u.deg as f64;
         }
-        for k in 0..=s.idx.len() {
-            let i = if k < s.idx.len() { s.idx[k] } else { v };
-            let u = &s.nodes.list[i as usize];
+        let (list, queue) = (&mut s.nodes.list, &mut s.queue);
+        for &i in s.idx[..m].iter().chain([&v]) {
+            let u = &mut list[i as usize];
             if !u.queued && u.r > eps {
-                s.enqueue(i);
+                u.queued = true;
+                queue.push_back(i);
             }
         }
     }
