@@ -226,31 +226,51 @@ impl Csr {
         s
     }
 
+    /// (A x)_i for each row i in order; x must be n long.
+    #[inline(always)]
+    fn row_dots<'a>(&'a self, x: &'a [f64]) -> impl Iterator<Item = f64> + 'a {
+        let x = &x[..self.n];
+        let mut start = 0usize;
+        self.row_ptr[1..].iter().map(move |&end| {
+            let end = end as usize;
+            // SAFETY: `new` checked 0 = row_ptr[0] ≤ row_ptr[1] ≤ … ≤
+            // col.len() == val.len(), and `start` is the previous entry;
+            // every column is < n = x.len().
+            let d = unsafe {
+                let (c, v) = (
+                    self.col.get_unchecked(start..end),
+                    self.val.get_unchecked(start..end),
+                );
+                Self::row_dot(c, v, x)
+            };
+            start = end;
+            d
+        })
+    }
+
     /// q = A p, returning pᵀq (`dot(p, q)`'s bits) from the same pass.
     pub fn spmv_dot(&self, p: &[f64], q: &mut [f64]) -> f64 {
-        let (p, q) = (&p[..self.n], &mut q[..self.n]);
+        let q = &mut q[..self.n];
         fixed_sum(
             q.iter_mut()
-                .zip(self.rows())
+                .zip(self.row_dots(p))
                 .zip(p)
-                .map(|((qi, (c, v)), pi)| {
-                    // SAFETY: a row of self, and p is n long.
-                    *qi = unsafe { Self::row_dot(c, v, p) };
-                    pi * *qi
+                .map(|((qi, d), pi)| {
+                    *qi = d;
+                    pi * d
                 }),
         )
     }
 
     /// r = b − A x, returning rᵀr (`dot(r, r)`'s bits) from the same pass.
     pub fn residual(&self, x: &[f64], b: &[f64], r: &mut [f64]) -> f64 {
-        let (x, b, r) = (&x[..self.n], &b[..self.n], &mut r[..self.n]);
+        let (b, r) = (&b[..self.n], &mut r[..self.n]);
         fixed_sum(
             r.iter_mut()
-                .zip(self.rows())
+                .zip(self.row_dots(x))
                 .zip(b)
-                .map(|((ri, (c, v)), bi)| {
-                    // SAFETY: a row of self, and x is n long.
-                    *ri = bi - unsafe { Self::row_dot(c, v, x) };
+                .map(|((ri, d), bi)| {
+                    *ri = bi - d;
                     *ri * *ri
                 }),
         )
