@@ -115,28 +115,50 @@ impl Nodes {
     }
 }
 
-/// A reusable row buffer: it grows to the longest row seen and is never
-/// re-zeroed, so reading a row is one host call and no bookkeeping.
-#[derive(Default)]
+/// A reusable row buffer: it starts at 16 entries, grows to the longest
+/// row seen and is never re-zeroed, so reading a row is one host call and
+/// no bookkeeping.
 pub struct RowBuf {
     buf: Vec<u32>,
 }
 
-impl RowBuf {
-    /// Row `u` of an adjacency set.
-    pub fn read(&mut self, src: &mut impl DataSource, which: u32, u: u32) -> Result<&[u32], i32> {
-        if self.buf.len() < 16 {
-            self.buf.resize(16, 0);
+impl Default for RowBuf {
+    fn default() -> Self {
+        RowBuf {
+            buf: alloc::vec![0; 16],
         }
+    }
+}
+
+impl RowBuf {
+    /// Row `u` of an adjacency set: one host call when the row fits (the
+    /// inlined fast path of every push and walk step), else grow and retry.
+    #[inline(always)]
+    pub fn read(&mut self, src: &mut impl DataSource, which: u32, u: u32) -> Result<&[u32], i32> {
+        let n = src.row(which, u, &mut self.buf, None)?;
+        if n <= self.buf.len() {
+            return Ok(&self.buf[..n]);
+        }
+        self.read_long(src, which, u, n)
+    }
+
+    #[inline(never)]
+    fn read_long(
+        &mut self,
+        src: &mut impl DataSource,
+        which: u32,
+        u: u32,
+        mut n: usize,
+    ) -> Result<&[u32], i32> {
         loop {
-            let n = src.row(which, u, &mut self.buf, None)?;
-            if n <= self.buf.len() {
-                return Ok(&self.buf[..n]);
-            }
             self.buf
                 .try_reserve(n - self.buf.len())
                 .map_err(|_| status::OUT_OF_MEMORY)?;
             self.buf.resize(n, 0);
+            n = src.row(which, u, &mut self.buf, None)?;
+            if n <= self.buf.len() {
+                return Ok(&self.buf[..n]);
+            }
         }
     }
 }
