@@ -188,7 +188,7 @@ fn main() {
         let (n0, n1) = (fwd_native[0], fwd_native[fwd_native.len() - 1]);
         writeln!(
             md,
-            "Added time per forward-push query from the smallest to the largest n: {:.3} ms natively ({n0:.3} → {n1:.3}), {:.3} ms in wasmi ({w0:.3} → {w1:.3}). The rows read stay flat; the added time is memory latency (random rows of a larger file), which the native kernel pays too.",
+            "Added time per forward-push query from the smallest to the largest n: {:.3} ms natively ({n0:.3} → {n1:.3}), {:.3} ms in wasmi ({w0:.3} → {w1:.3}). The rows read stay flat; the added time is memory latency (random rows of a larger file), which the native kernel pays too. The host prefetches the row pointers of every row it serves and the first line of every row whose degree it serves (§7, fourth round); in wasmi the guest's work between host calls gives those prefetches time to land, so less of the latency shows there than natively.",
             n1 - n0,
             w1 - w0
         )
@@ -672,6 +672,36 @@ without a different data layout.
 
 Fuel for the karate runs after this round: forward 2 338 438 (−4 %),
 backward 3 087 413 (−1 %), walks 215 754 906 (+2 %).
+
+Fourth round: the memory latency above, and the interpreter's share of a
+push. Profiling example (`cargo run --release -p rvf-bench --example
+profile -- METHOD --n N`), SIMD variant, 200–400 queries per run, ranges
+over alternating runs of the two builds. Every output digest was unchanged
+(karate: forward c62d54be, backward 7abc406c, walks 9b1d163a).
+
+| change | before | after |
+|---|---|---|
+| host prefetch hints (`ArraySource::prefetch_pointers`, x86_64 only, results unaffected): serving a row prefetches the row-pointer entries of its columns in both directions (the degrees and rows read next); serving a degree prefetches the first line of that row (often pushed next) | n = 4·10⁶: forward push 1.247 ms (native 0.433), backward 8.15 ms, walks 2.91 ms | 1.041 ms (native 0.337), 6.74 ms, 2.52 ms; n = 10⁴ unchanged within noise; each of the two hints buys about half |
+| push: a row's nodes resolved in one map batch (`NodeMap::get_or_insert_batch`: the map grows before the batch, so the probe loop keeps the table in locals instead of reloading four fields per neighbour; new records made in one `extend` after the degrees call) | forward push 0.89–0.96 ms (n = 10⁴) | 0.77–0.81 ms |
+| push: the neighbour loops index the record list once and push to the queue directly (no `enqueue` re-indexing) | forward 0.77–0.80 ms; backward 5.46–5.51 ms | 0.73–0.75 ms; 4.96–4.99 ms |
+| `RowBuf::read` inlined on its one-host-call fast path (growth out of line; the buffer starts at 16 entries) | walks 1.38–1.45 ms; forward 0.76–0.80 ms | walks 1.04–1.11 ms; forward 0.74–0.75 ms |
+| SpMV reads one row pointer per row, carrying each row's start from the last (`Csr::row_dots`; same sums in the same order) | CG n = 10⁴ 31.6–32.9 ms; n = 99 856 267–277 ms | 28.1–31.3 ms; 262–263 ms (native unchanged) |
+
+Fuel for the karate runs after this round: forward 1 834 018 (−22 %),
+backward 2 722 176 (−12 %), walks 107 087 549 (−50 %: an out-of-line call
+per step is gone).
+
+Tried and not kept in this round: the CSR row loop unrolled by two by hand
+(same sums): CG 10–20 % slower (34–35 against 31–32 ms at n = 10⁴),
+as LLVM's runtime unrolling was. A second prefetch for a row that crosses
+a cache line, and prefetching each node's row in the other direction too
+when its degree is served (for backward push): within noise.
+`MADV_HUGEPAGE` on the mapping: no change; this kernel does not map the
+ext4 page cache with huge pages (`FilePmdMapped` stays 0). Hashing the
+kernel on a second thread while wasmi compiles it cuts open+select from
+0.89 to 0.78 ms in a microbenchmark, but SECURITY.md promises that no
+byte of a module reaches the compiler before its hashes verify, so it was
+not adopted.
 ";
 
 /// A file: both kernels, a `size`-byte unknown segment that is a hole, a manifest.
