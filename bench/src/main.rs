@@ -86,6 +86,7 @@ fn main() {
         &[10_000, 100_000, 1_000_000, 4_000_000]
     };
     let mut fwd_ms = Vec::new();
+    let (mut walk_ms, mut bwd_us_per_row) = (Vec::new(), Vec::new());
     for &n in sizes {
         let g = graph(n, 5, 42);
         let payload = g.encode_segment(None, true).unwrap();
@@ -128,9 +129,12 @@ fn main() {
                 }
                 let mut s = 7u64;
                 let mut rows = 0u64;
+                let mut busy = std::time::Duration::ZERO;
                 let faults0 = minor_faults();
                 let (med, lo, hi, _) = time(QUERIES, || {
+                    let t = std::time::Instant::now();
                     let out = o.run(ALL, &query(m, &mut s), &[]);
+                    busy += t.elapsed();
                     rows += out.report.work;
                     if m == abi::method::PPR_FORWARD {
                         fwd_out.push(out.output);
@@ -138,6 +142,11 @@ fn main() {
                 });
                 let faults = (minor_faults() - faults0) / QUERIES as u64;
                 let timed = format!("{:.3} ({:.3}–{:.3})", ms(med), ms(lo), ms(hi));
+                match m {
+                    abi::method::PPR_BACKWARD => bwd_us_per_row.push(ms(busy) * 1e3 / rows as f64),
+                    abi::method::WALK_ESTIMATE => walk_ms.push(ms(med)),
+                    _ => {}
+                }
                 let rows = rows / QUERIES as u64;
                 if m == abi::method::PPR_FORWARD {
                     // The same queries natively, on the arrays in memory.
@@ -182,6 +191,15 @@ fn main() {
             sizes[0],
             fwd_faults[fwd_faults.len() - 1],
             sizes[sizes.len() - 1]
+        )
+        .unwrap();
+        let (b0, b1) = (bwd_us_per_row[0], bwd_us_per_row[bwd_us_per_row.len() - 1]);
+        let (k0, k1) = (walk_ms[0], walk_ms[walk_ms.len() - 1]);
+        writeln!(
+            md,
+            "The other two over the same range: walks **{:.2}x** ({k0:.3} → {k1:.3} ms, the same steps at every n); backward push **{:.2}x** per row read ({b0:.2} → {b1:.2} µs; its rows read depend on the target, so per-query times are not comparable across n).",
+            k1 / k0,
+            b1 / b0
         )
         .unwrap();
         let (w0, w1) = (fwd_ms[0], fwd_ms[fwd_ms.len() - 1]);
