@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod inputs;
+pub mod lock;
 pub mod payload;
 pub mod receipt;
 pub mod sparse;

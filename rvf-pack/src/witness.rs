@@ -4,14 +4,17 @@
 //! last entry already in the file. Appended atomically with a new manifest.
 
 use crate::error::{PackError, Result};
+use crate::lock::FileLock;
 use crate::writer::{self, SegmentSpec};
 use loader::hash::shake256;
 use loader::witness::{self, Entry, TYPE_COMPUTATION, WITNESS_SEG_TYPE};
-use std::path::Path;
 
-/// Append a witness entry for `receipt` to the file at `path`.
-/// Refuses when the existing chain does not verify (never extend a broken chain).
-pub fn record(path: &Path, receipt: &[u8], timestamp_ns: u64) -> Result<Entry> {
+/// Append a witness entry for `receipt` to the file of `lock` (held across
+/// reading the chain's head and the append, so concurrent records extend
+/// one chain). Refuses when the existing chain does not verify (never
+/// extend a broken chain).
+pub fn record(lock: &FileLock, receipt: &[u8], timestamp_ns: u64) -> Result<Entry> {
+    let path = lock.path();
     let head = {
         let map = loader::MappedFile::open(path)?;
         let file = loader::RvfFile::parse(map.bytes())?;
@@ -29,8 +32,8 @@ pub fn record(path: &Path, receipt: &[u8], timestamp_ns: u64) -> Result<Entry> {
         timestamp_ns,
         witness_type: TYPE_COMPUTATION,
     };
-    writer::append(
-        path,
+    writer::append_locked(
+        lock,
         &[SegmentSpec {
             seg_type: WITNESS_SEG_TYPE,
             payload: entry.encode().to_vec(),

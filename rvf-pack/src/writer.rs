@@ -7,9 +7,12 @@
 //! directory, fsynced, then renamed over the destination (and the directory
 //! fsynced). Appending copies the old bytes, adds segments and a new
 //! manifest, and replaces the file the same way, so a crash leaves either
-//! the complete old file or the complete new one.
+//! the complete old file or the complete new one. Writers of an existing
+//! file hold its `lock::FileLock` from their first read to the rename, so
+//! concurrent appends are serialised and none is lost.
 
 use crate::error::{PackError, Result};
+use crate::lock::FileLock;
 use loader::bytes::align64;
 use loader::hash::{self, algo};
 use loader::header::{self, HEADER_LEN};
@@ -259,8 +262,10 @@ pub fn derive_file_id(content_digest: &[u8; 16]) -> FileIdentity {
     }
 }
 
-/// Create a new file at `dest` with `segments` and a manifest.
+/// Create a new file at `dest` with `segments` and a manifest (replacing
+/// any file there, after any writer of it has finished).
 pub fn create(dest: &Path, segments: &[SegmentSpec], summary: FileSummary) -> Result<()> {
+    let _lock = FileLock::acquire(dest, || {})?;
     write_atomically(dest, |w| {
         let ioerr = |e| PackError::io(dest, e);
         let mut p = Packer::new(w, 0, 1, algo::SHAKE256_128);
@@ -293,12 +298,23 @@ pub struct AppendOutcome {
 /// verbatim, the new segments and a new manifest (listing the old
 /// directory, the old manifest and the new segments) follow.
 /// `extra_vectors` adds to the manifest's vector count; its dimension must
-/// agree with the file's.
+/// agree with the file's. Waits for any other writer of the file.
 pub fn append(
     path: &Path,
     segments: &[SegmentSpec],
     extra_vectors: Option<(u16, u64)>,
 ) -> Result<AppendOutcome> {
+    append_locked(&FileLock::acquire(path, || {})?, segments, extra_vectors)
+}
+
+/// `append` to the file of a lock the caller holds (to keep other writers
+/// out across its own read of the file, or to report waiting for the lock).
+pub fn append_locked(
+    lock: &FileLock,
+    segments: &[SegmentSpec],
+    extra_vectors: Option<(u16, u64)>,
+) -> Result<AppendOutcome> {
+    let path = lock.path();
     let mapped = loader::MappedFile::open(path)?;
     let old = mapped.bytes();
     let file = loader::RvfFile::parse(old)?;

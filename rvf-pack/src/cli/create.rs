@@ -272,7 +272,8 @@ pub fn append(a: AppendArgs) -> CmdResult {
             message: "nothing to append".into(),
         });
     }
-    let out = writer::append(&a.file, &b.segments, b.vectors)?;
+    let lock = super::lock_for_writing(&a.file)?;
+    let out = writer::append_locked(&lock, &b.segments, b.vectors)?;
     report(&a.file, &b.report, a.inputs.json);
     if !a.inputs.json {
         println!("epoch {}", out.epoch);

@@ -120,6 +120,17 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Lock an existing file for rewriting, saying so on stderr when another
+/// writer holds it.
+pub fn lock_for_writing(path: &std::path::Path) -> Result<rvf_pack::lock::FileLock, Failure> {
+    Ok(rvf_pack::lock::FileLock::acquire(path, || {
+        eprintln!(
+            "rvf-pack: waiting for another writer of {} to finish",
+            path.display()
+        )
+    })?)
+}
+
 /// Print JSON to stdout.
 pub fn print_json(v: &serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());

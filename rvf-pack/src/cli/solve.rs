@@ -408,7 +408,8 @@ pub fn run(a: RunArgs) -> CmdResult {
             let ts = receipt
                 .timestamp_unix
                 .map_or(0, |t| t.saturating_mul(1_000_000_000));
-            let e = rvf_pack::witness::record(&a.file, &bytes, ts)?;
+            let lock = super::lock_for_writing(&a.file)?;
+            let e = rvf_pack::witness::record(&lock, &bytes, ts)?;
             if !a.host.json {
                 println!(
                     "  recorded witness entry {}",
