@@ -287,13 +287,25 @@ fn concurrent_append_processes_are_serialised() {
             bin()
                 .args(["append", &s(&p), "--meta", &format!("writer={i}")])
                 .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         })
         .collect();
-    for mut c in children {
-        assert!(c.wait().unwrap().success());
+    let mut waited = 0;
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success());
+        // A writer that finds the file locked says so, and says nothing else.
+        for line in String::from_utf8_lossy(&out.stderr).lines() {
+            assert!(
+                line.starts_with("rvf-pack: waiting for another writer of "),
+                "{line}"
+            );
+            waited += 1;
+        }
     }
+    eprintln!("{waited} of {n} writers waited for the lock");
     let bytes = std::fs::read(&p).unwrap();
     readable(&bytes, &p);
     let f = loader::RvfFile::parse(&bytes).unwrap();
