@@ -24,7 +24,7 @@ use rvf_pack::sparse::Csr;
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 struct Args {
@@ -75,18 +75,23 @@ fn main() {
         "## 1. Sublinear end to end (queries from the file through the wasmi sandbox)\n"
     )
     .unwrap();
-    writeln!(md, "Random digraph, 5 out-links per node, stored with its transpose; α = 0.15; forward/backward push at ε = 1e-4; walk estimate with 2 000 walks; SIMD variant. 32 timed queries per cell (different sources) after 4 untimed ones. The native column runs forward push's same queries with the same kernel compiled for the host, on the arrays in memory (outputs checked equal bit for bit). Page faults are the process's minor faults per query (first touches of mapped file pages and of each fresh instance's memory).\n").unwrap();
-    writeln!(md, "| n | nnz | file MiB | fwd push ms/query | fwd push native ms | fwd rows read | fwd page faults | bwd push ms/query | bwd rows read | walk ms/query | walk rows read |\n|---|---|---|---|---|---|---|---|---|---|---|").unwrap();
-    let mut fwd_faults = Vec::new();
-    let mut fwd_native = Vec::new();
+    writeln!(md, "Random digraph, 5 out-links per node, stored with its transpose; α = 0.15; forward/backward push at ε = 1e-4; walk estimate with 2 000 walks; SIMD variant. 32 timed queries per cell (different sources) after 4 untimed ones. The native columns run the same queries with the same kernel compiled for the host, on the arrays in memory (outputs checked equal bit for bit). Page faults are the process's minor faults per query (first touches of mapped file pages and of each fresh instance's memory).\n").unwrap();
+    writeln!(md, "| n | nnz | file MiB | fwd push ms/query | native ms | rows read | page faults | bwd push ms/query | native ms | rows read | walk ms/query | native ms | rows read |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|").unwrap();
     const QUERIES: usize = 32;
+    const METHODS: [u32; 3] = [
+        abi::method::PPR_FORWARD,
+        abi::method::PPR_BACKWARD,
+        abi::method::WALK_ESTIMATE,
+    ];
     let sizes: &[usize] = if a.quick {
         &[10_000]
     } else {
         &[10_000, 100_000, 1_000_000, 4_000_000]
     };
-    let mut fwd_ms = Vec::new();
-    let (mut walk_ms, mut bwd_us_per_row) = (Vec::new(), Vec::new());
+    // Per size, per method: (wasmi median ms, native median ms, µs per row
+    // read in wasmi, µs per row read natively); forward push's page faults.
+    let mut cells: Vec<[(f64, f64, f64, f64); 3]> = Vec::new();
+    let mut fwd_faults = Vec::new();
     for &n in sizes {
         let g = graph(n, 5, 42);
         let payload = g.encode_segment(None, true).unwrap();
@@ -111,104 +116,95 @@ fn main() {
                 ..Default::default()
             }
         };
-        // Forward push's sandboxed outputs, to compare with native.
-        let mut fwd_out = Vec::new();
         let mib = std::fs::metadata(&path).unwrap().len() as f64 / (1 << 20) as f64;
-        let mut cells = Vec::new();
+        let mut row = [(0.0, 0.0, 0.0, 0.0); 3];
+        let mut text = Vec::new();
         with_file(&path, |o| {
-            for m in [
-                abi::method::PPR_FORWARD,
-                abi::method::PPR_BACKWARD,
-                abi::method::WALK_ESTIMATE,
-            ] {
+            for (j, m) in METHODS.into_iter().enumerate() {
                 // Warm-up queries (other sources), untimed: the first cell
                 // otherwise also pays the process's heap and cache warm-up.
                 let mut warm = 99u64;
                 for _ in 0..4 {
                     o.run(ALL, &query(m, &mut warm), &[]);
                 }
-                let mut s = 7u64;
-                let mut rows = 0u64;
-                let mut busy = std::time::Duration::ZERO;
+                let (mut s, mut rows, mut busy) = (7u64, 0u64, Duration::ZERO);
+                let mut outputs = Vec::new();
                 let faults0 = minor_faults();
                 let (med, lo, hi, _) = time(QUERIES, || {
-                    let t = std::time::Instant::now();
+                    let t = Instant::now();
                     let out = o.run(ALL, &query(m, &mut s), &[]);
                     busy += t.elapsed();
                     rows += out.report.work;
-                    if m == abi::method::PPR_FORWARD {
-                        fwd_out.push(out.output);
-                    }
+                    outputs.push(out.output);
                 });
                 let faults = (minor_faults() - faults0) / QUERIES as u64;
-                let timed = format!("{:.3} ({:.3}–{:.3})", ms(med), ms(lo), ms(hi));
-                match m {
-                    abi::method::PPR_BACKWARD => bwd_us_per_row.push(ms(busy) * 1e3 / rows as f64),
-                    abi::method::WALK_ESTIMATE => walk_ms.push(ms(med)),
-                    _ => {}
-                }
+                // The same queries natively, on the arrays in memory.
+                let src = native_source(&payload);
+                let (mut s, mut k, mut nbusy) = (7u64, 0, Duration::ZERO);
+                let (nmed, _, _, _) = time(QUERIES, || {
+                    let t = Instant::now();
+                    let out = microkernel::run(&query(m, &mut s), &[], &mut src.clone());
+                    nbusy += t.elapsed();
+                    assert_eq!(out.output, outputs[k], "native equals wasmi");
+                    k += 1;
+                });
+                let per_row = |d: Duration| ms(d) * 1e3 / rows as f64;
+                row[j] = (ms(med), ms(nmed), per_row(busy), per_row(nbusy));
                 let rows = rows / QUERIES as u64;
+                let timed = format!(
+                    "{:.3} ({:.3}–{:.3}) | {:.3} | {rows}",
+                    ms(med),
+                    ms(lo),
+                    ms(hi),
+                    ms(nmed)
+                );
                 if m == abi::method::PPR_FORWARD {
-                    // The same queries natively, on the arrays in memory.
-                    let src = native_source(&payload);
-                    let (mut s, mut k) = (7u64, 0);
-                    let (nmed, _, _, _) = time(QUERIES, || {
-                        let out = microkernel::run(&query(m, &mut s), &[], &mut src.clone());
-                        assert_eq!(out.output, fwd_out[k], "native equals wasmi");
-                        k += 1;
-                    });
-                    fwd_ms.push(ms(med));
-                    fwd_native.push(ms(nmed));
                     fwd_faults.push(faults);
-                    cells.push(format!("{timed} | {:.3} | {rows} | {faults}", ms(nmed)));
+                    text.push(format!("{timed} | {faults}"));
                 } else {
-                    cells.push(format!("{timed} | {rows}"));
+                    text.push(timed);
                 }
             }
         });
+        cells.push(row);
         writeln!(
             md,
             "| {n} | {} | {mib:.1} | {} |",
             g.nnz(),
-            cells.join(" | ")
+            text.join(" | ")
         )
         .unwrap();
         std::fs::remove_file(&path).ok();
     }
-    if fwd_ms.len() > 1 {
+    if cells.len() > 1 {
+        let (first, last) = (cells[0], cells[cells.len() - 1]);
+        let (n0, n1) = (sizes[0], sizes[sizes.len() - 1]);
+        let grow = |j: usize| (last[j].0 / first[j].0, last[j].1 / first[j].1);
+        let (f, fnat) = grow(0);
+        let (w, wnat) = grow(2);
+        let (b, bnat) = (last[1].2 / first[1].2, last[1].3 / first[1].3);
         writeln!(
             md,
-            "\nForward push time growth from n = {} to n = {}: **{:.2}x** (goal ≤ 1.3x).",
-            sizes[0],
-            sizes[sizes.len() - 1],
-            fwd_ms[fwd_ms.len() - 1] / fwd_ms[0]
+            "\nGrowth from n = {n0} to n = {n1} (goal ≤ 1.3x), in wasmi and natively:"
         )
         .unwrap();
         writeln!(
             md,
-            "Minor page faults per forward-push query: {} at n = {}, {} at n = {} (rows read: see the table).",
+            "- forward push **{f:.2}x** ({:.3} → {:.3} ms; native {fnat:.2}x, {:.3} → {:.3} ms);",
+            first[0].0, last[0].0, first[0].1, last[0].1
+        )
+        .unwrap();
+        writeln!(md, "- walks **{w:.2}x** ({:.3} → {:.3} ms; native {wnat:.2}x, {:.3} → {:.3} ms), the same steps at every n;", first[2].0, last[2].0, first[2].1, last[2].1).unwrap();
+        writeln!(md, "- backward push **{b:.2}x** per row read ({:.2} → {:.2} µs; native {bnat:.2}x, {:.2} → {:.2} µs): its rows read depend on the target, so per-query times are not comparable across n.", first[1].2, last[1].2, first[1].3, last[1].3).unwrap();
+        writeln!(
+            md,
+            "\nMinor page faults per forward-push query: {} at n = {n0}, {} at n = {n1}. The rows read stay flat; what grows is memory latency (random rows of a larger file), and the native kernel pays it too: it adds {:.3} ms to a forward push natively and {:.3} ms in wasmi, and {:.3} ms to a walk estimate natively and {:.3} ms in wasmi. The host prefetches the row pointers of every row it serves and the first line of every row whose degree it serves (§7, fourth round); in a push the guest's work between host calls gives those prefetches time to land, so less of the latency shows in wasmi than natively. A walk step reads the row of a neighbour it has just drawn at random, one dependent read after another, so there is nothing to prefetch ahead of it.",
             fwd_faults[0],
-            sizes[0],
             fwd_faults[fwd_faults.len() - 1],
-            sizes[sizes.len() - 1]
-        )
-        .unwrap();
-        let (b0, b1) = (bwd_us_per_row[0], bwd_us_per_row[bwd_us_per_row.len() - 1]);
-        let (k0, k1) = (walk_ms[0], walk_ms[walk_ms.len() - 1]);
-        writeln!(
-            md,
-            "The other two over the same range: walks **{:.2}x** ({k0:.3} → {k1:.3} ms, the same steps at every n); backward push **{:.2}x** per row read ({b0:.2} → {b1:.2} µs; its rows read depend on the target, so per-query times are not comparable across n).",
-            k1 / k0,
-            b1 / b0
-        )
-        .unwrap();
-        let (w0, w1) = (fwd_ms[0], fwd_ms[fwd_ms.len() - 1]);
-        let (n0, n1) = (fwd_native[0], fwd_native[fwd_native.len() - 1]);
-        writeln!(
-            md,
-            "Added time per forward-push query from the smallest to the largest n: {:.3} ms natively ({n0:.3} → {n1:.3}), {:.3} ms in wasmi ({w0:.3} → {w1:.3}). The rows read stay flat; the added time is memory latency (random rows of a larger file), which the native kernel pays too. The host prefetches the row pointers of every row it serves and the first line of every row whose degree it serves (§7, fourth round); in wasmi the guest's work between host calls gives those prefetches time to land, so less of the latency shows there than natively.",
-            n1 - n0,
-            w1 - w0
+            last[0].1 - first[0].1,
+            last[0].0 - first[0].0,
+            last[2].1 - first[2].1,
+            last[2].0 - first[2].0,
         )
         .unwrap();
     }
