@@ -26,20 +26,25 @@ pub struct FileLock {
 
 impl FileLock {
     /// Lock the file at `path`, waiting for another writer if there is
-    /// one (`on_wait` is called once, before the wait). A missing file
-    /// gives a lock that holds nothing: creating a file replaces whatever
-    /// is there, so there is nothing to lose.
+    /// one (`on_wait` is called once, before the wait). A missing file, or
+    /// anything but a regular file (opening a FIFO could block), gives a
+    /// lock that holds nothing: there is no file content to lose, and the
+    /// writer's own read or rename reports what is wrong with the path.
     pub fn acquire(path: &Path, mut on_wait: impl FnMut()) -> Result<FileLock> {
         let mut waited = false;
         loop {
+            let nothing = || FileLock {
+                _file: None,
+                path: path.to_path_buf(),
+            };
+            match std::fs::metadata(path) {
+                Ok(m) if !m.is_file() => return Ok(nothing()),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(nothing()),
+                _ => {}
+            }
             let file = match File::open(path) {
                 Ok(f) => f,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    return Ok(FileLock {
-                        _file: None,
-                        path: path.to_path_buf(),
-                    })
-                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(nothing()),
                 Err(e) => return Err(PackError::io(path, e)),
             };
             match file.try_lock() {
@@ -89,4 +94,49 @@ fn still_at(file: &File, path: &Path) -> io::Result<bool> {
 #[cfg(not(unix))]
 fn still_at(_: &File, _: &Path) -> io::Result<bool> {
     Ok(true)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::FileLock;
+    use std::time::Duration;
+
+    /// `acquire` on `path` finishes within a few seconds.
+    fn returns(path: &std::path::Path) -> bool {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.to_path_buf();
+        std::thread::spawn(move || tx.send(FileLock::acquire(&p, || {}).is_ok()));
+        rx.recv_timeout(Duration::from_secs(5)).unwrap_or(false)
+    }
+
+    #[test]
+    fn special_and_missing_paths_hold_nothing_and_never_block() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        // Opening a FIFO for reading would wait for a writer.
+        assert!(returns(&fifo));
+        assert!(returns(d.path()));
+        assert!(returns(&d.path().join("missing")));
+    }
+
+    #[test]
+    fn a_second_writer_waits_for_the_first() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f");
+        std::fs::write(&p, b"x").unwrap();
+        let held = FileLock::acquire(&p, || panic!("nobody holds it yet")).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let q = p.clone();
+        let waiter = std::thread::spawn(move || {
+            FileLock::acquire(&q, || tx.send(()).unwrap()).unwrap();
+        });
+        // The waiter reports that it waits, and finishes once we let go.
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("on_wait called");
+        assert!(!waiter.is_finished());
+        drop(held);
+        waiter.join().unwrap();
+    }
 }
