@@ -84,7 +84,7 @@ fn main() {
         abi::method::WALK_ESTIMATE,
     ];
     let sizes: &[usize] = if a.quick {
-        &[10_000]
+        &[10_000, 20_000]
     } else {
         &[10_000, 100_000, 1_000_000, 4_000_000]
     };
