@@ -200,14 +200,24 @@ impl Csr {
         self.n
     }
 
-    /// Each row's (columns, values), in row order.
-    #[inline]
+    /// Each row's (columns, values), in row order. One row-pointer entry is
+    /// read per row: each row starts where the previous one ended.
+    #[inline(always)]
     pub fn rows(&self) -> impl Iterator<Item = (&[u32], &[f64])> + '_ {
-        self.row_ptr.windows(2).map(|w| {
-            let (a, b) = (w[0] as usize, w[1] as usize);
-            // SAFETY: `new` checked a ≤ b ≤ col.len() == val.len() for every
-            // window of row_ptr, and the fields never change afterwards.
-            unsafe { (self.col.get_unchecked(a..b), self.val.get_unchecked(a..b)) }
+        let mut start = 0usize;
+        self.row_ptr[1..].iter().map(move |&end| {
+            let end = end as usize;
+            // SAFETY: `new` checked 0 = row_ptr[0] ≤ row_ptr[1] ≤ … ≤
+            // col.len() == val.len(), `start` is the previous entry, and the
+            // fields never change afterwards.
+            let row = unsafe {
+                (
+                    self.col.get_unchecked(start..end),
+                    self.val.get_unchecked(start..end),
+                )
+            };
+            start = end;
+            row
         })
     }
 
@@ -230,22 +240,9 @@ impl Csr {
     #[inline(always)]
     fn row_dots<'a>(&'a self, x: &'a [f64]) -> impl Iterator<Item = f64> + 'a {
         let x = &x[..self.n];
-        let mut start = 0usize;
-        self.row_ptr[1..].iter().map(move |&end| {
-            let end = end as usize;
-            // SAFETY: `new` checked 0 = row_ptr[0] ≤ row_ptr[1] ≤ … ≤
-            // col.len() == val.len(), and `start` is the previous entry;
-            // every column is < n = x.len().
-            let d = unsafe {
-                let (c, v) = (
-                    self.col.get_unchecked(start..end),
-                    self.val.get_unchecked(start..end),
-                );
-                Self::row_dot(c, v, x)
-            };
-            start = end;
-            d
-        })
+        // SAFETY: rows of self, whose columns are < n = x.len() (`new`).
+        self.rows()
+            .map(move |(c, v)| unsafe { Self::row_dot(c, v, x) })
     }
 
     /// q = A p, returning pᵀq (`dot(p, q)`'s bits) from the same pass.
