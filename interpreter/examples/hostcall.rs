@@ -13,31 +13,23 @@ use std::time::Instant;
 
 const TRIPS: u32 = 1_000_000;
 
-/// A module speaking the ABI whose `rvf_run` loops `TRIPS` times over `body`.
+/// A module speaking the ABI (the hostile tests' `abi_module.wat.in`)
+/// whose `rvf_run` loops `TRIPS` times over `body`.
 fn module(body: &str) -> Vec<u8> {
-    wat::parse_str(format!(
-        r#"(module
-          (import "rvf" "info" (func $info (param i32) (result i64)))
-          (import "rvf" "degrees" (func $deg (param i32 i32 i32 i32) (result i32)))
-          (memory (export "memory") 1 4096)
-          (global $heap (mut i32) (i32.const 1024))
-          (data (i32.const 0) "\00\00\01\00")
-          (func (export "rvf_abi_version") (result i32) i32.const 0x10000)
-          (func (export "rvf_alloc") (param i32) (result i32) (local i32)
-            global.get $heap local.set 1
-            global.get $heap local.get 0 i32.add global.set $heap
-            local.get 1)
-          (func (export "rvf_set_params") (param i32 i32) (result i32) i32.const 0)
-          (func (export "rvf_run") (result i32) (local $i i32)
-            (loop $l {body}
-              local.get $i i32.const 1 i32.add local.tee $i
-              i32.const {TRIPS} i32.lt_u br_if $l)
-            i32.const 0)
-          (func (export "rvf_result_ptr") (result i32) i32.const 512)
-          (func (export "rvf_result_len") (result i32) i32.const 0)
-          (func (export "rvf_report_ptr") (result i32) i32.const 0))"#
-    ))
-    .expect("valid WAT")
+    let imports = r#"(import "rvf" "info" (func $info (param i32) (result i64)))
+        (import "rvf" "degrees" (func $deg (param i32 i32 i32 i32) (result i32)))"#;
+    let run = format!(
+        "(local $i i32)
+        (loop $l {body}
+          local.get $i i32.const 1 i32.add local.tee $i
+          i32.const {TRIPS} i32.lt_u br_if $l)
+        i32.const 0"
+    );
+    let text = include_str!("../tests/abi_module.wat.in")
+        .replace("{imports}", imports)
+        .replace("{run}", &run)
+        .replace("{extra}", "");
+    wat::parse_str(text).expect("valid WAT")
 }
 
 fn main() {

@@ -6,28 +6,15 @@ use microkernel::abi::{method, status, Params};
 use microkernel::source::ArraySource;
 use std::time::{Duration, Instant};
 
-/// A module that speaks the ABI; `run` is the body of `rvf_run`, `extra`
-/// adds items, `imports` adds imports. Its report (at 0) says OK, version 1.0.
+/// A module that speaks the ABI (`abi_module.wat.in`); `run` is the body
+/// of `rvf_run`, `extra` adds items, `imports` adds imports. Its report (at
+/// 0) says OK, version 1.0.
 fn module(imports: &str, run: &str, extra: &str) -> Vec<u8> {
-    wat::parse_str(format!(
-        r#"(module
-          {imports}
-          (memory (export "memory") 1 4096)
-          (global $heap (mut i32) (i32.const 1024))
-          (data (i32.const 0) "\00\00\01\00")
-          (func (export "rvf_abi_version") (result i32) i32.const 0x10000)
-          (func (export "rvf_alloc") (param i32) (result i32) (local i32)
-            global.get $heap local.set 1
-            global.get $heap local.get 0 i32.add global.set $heap
-            local.get 1)
-          (func (export "rvf_set_params") (param i32 i32) (result i32) i32.const 0)
-          (func (export "rvf_run") (result i32) {run})
-          (func (export "rvf_result_ptr") (result i32) i32.const 512)
-          (func (export "rvf_result_len") (result i32) i32.const 0)
-          (func (export "rvf_report_ptr") (result i32) i32.const 0)
-          {extra})"#
-    ))
-    .unwrap()
+    let text = include_str!("abi_module.wat.in")
+        .replace("{imports}", imports)
+        .replace("{run}", run)
+        .replace("{extra}", extra);
+    wat::parse_str(text).unwrap()
 }
 
 fn limits() -> Limits {
