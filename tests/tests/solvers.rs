@@ -451,85 +451,35 @@ fn sandboxed_variants_match_native_bit_for_bit() {
     let b = lcg(5, 144);
     let gp = g.encode_segment(None, true).unwrap();
     let ap = a.encode_segment(Some(&b), false).unwrap();
-    let gfile = pack(
-        dir.path(),
-        "g.rvf",
-        vec![rvf_pack::writer::SegmentSpec {
-            seg_type: 0x24,
-            payload: gp.clone(),
-        }],
-    );
-    let afile = pack(
-        dir.path(),
-        "a.rvf",
-        vec![rvf_pack::writer::SegmentSpec {
-            seg_type: 0x24,
-            payload: ap.clone(),
-        }],
-    );
     // n = 121 is odd: every two-lane reduction and SIMD pass has a tail.
     let odd = poisson(11, 1.0)
         .encode_segment(Some(&lcg(6, 121)), false)
         .unwrap();
-    let oddfile = pack(
-        dir.path(),
-        "odd.rvf",
-        vec![rvf_pack::writer::SegmentSpec {
+    let packed = |name: &str, payload: &[u8]| {
+        let data = rvf_pack::writer::SegmentSpec {
             seg_type: 0x24,
-            payload: odd.clone(),
-        }],
+            payload: payload.to_vec(),
+        };
+        pack(dir.path(), name, vec![data])
+    };
+    let (gfile, afile, oddfile) = (
+        packed("g.rvf", &gp),
+        packed("a.rvf", &ap),
+        packed("odd.rvf", &odd),
     );
-    let cases = [
-        (
-            &oddfile,
-            &odd,
-            Params {
+    // CG, Jacobi-preconditioned CG and Jacobi on both linear systems.
+    let mut cases = Vec::new();
+    for (f, payload) in [(&oddfile, &odd), (&afile, &ap)] {
+        for (m, flags) in [(method::CG, 0), (method::CG, 1), (method::JACOBI, 0)] {
+            let p = Params {
                 tol: 1e-12,
-                ..params(method::CG)
-            },
-        ),
-        (
-            &oddfile,
-            &odd,
-            Params {
-                tol: 1e-12,
-                flags: 1,
-                ..params(method::CG)
-            },
-        ),
-        (
-            &oddfile,
-            &odd,
-            Params {
-                tol: 1e-12,
-                ..params(method::JACOBI)
-            },
-        ),
-        (
-            &afile,
-            &ap,
-            Params {
-                tol: 1e-12,
-                ..params(method::CG)
-            },
-        ),
-        (
-            &afile,
-            &ap,
-            Params {
-                tol: 1e-12,
-                flags: 1,
-                ..params(method::CG)
-            },
-        ),
-        (
-            &afile,
-            &ap,
-            Params {
-                tol: 1e-12,
-                ..params(method::JACOBI)
-            },
-        ),
+                flags,
+                ..params(m)
+            };
+            cases.push((f, payload, p));
+        }
+    }
+    cases.extend([
         (
             &gfile,
             &gp,
@@ -559,7 +509,7 @@ fn sandboxed_variants_match_native_bit_for_bit() {
                 ..params(method::WALK_ESTIMATE)
             },
         ),
-    ];
+    ]);
     for (file, payload, p) in cases {
         let want = native(payload, &p);
         assert_eq!(want.report.status, status::OK, "{}", method::name(p.method));
