@@ -15,7 +15,7 @@
 use clap::Parser;
 use loader::runtime::abi::{self, Params};
 use loader::runtime::RunOutput;
-use rvf_bench::{graph, lcg, native_source, pack, poisson_system, with_file, ALL, NO_SIMD};
+use rvf_bench::{graph, graph_query, native_source, pack, poisson_system, with_file, ALL, NO_SIMD};
 use rvf_pack::writer::SegmentSpec;
 use std::time::Instant;
 
@@ -67,19 +67,12 @@ fn main() {
     };
     let mut s = 7u64;
     let queries: Vec<Params> = (0..a.reps)
-        .map(|_| {
-            let node = (lcg(&mut s) % n as u64) as u32;
-            Params {
-                method,
-                flags,
-                source: node,
-                target: node / 2 + 1,
-                epsilon: a.eps,
-                num_walks: a.walks,
-                seed: 1,
-                tol: 1e-8,
-                ..Default::default()
-            }
+        .map(|_| Params {
+            flags,
+            epsilon: a.eps,
+            num_walks: a.walks,
+            tol: 1e-8,
+            ..graph_query(method, n, &mut s)
         })
         .collect();
 

@@ -39,6 +39,22 @@ pub fn lcg(s: &mut u64) -> u64 {
     *s >> 11
 }
 
+/// The next §1 query of `method` on a graph of `n` nodes: a node drawn
+/// from the stream `s` is the source, half of it plus one the target; push
+/// at ε = 1e-4, 2 000 walks with seed 1 (the profiler overrides these).
+pub fn graph_query(method: u32, n: usize, s: &mut u64) -> Params {
+    let node = (lcg(s) % n as u64) as u32;
+    Params {
+        method,
+        source: node,
+        target: node / 2 + 1,
+        epsilon: 1e-4,
+        num_walks: 2000,
+        seed: 1,
+        ..Default::default()
+    }
+}
+
 /// A uniform value in [−1, 1) from the `lcg` stream.
 pub fn uniform(s: &mut u64) -> f64 {
     (lcg(s) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0

@@ -17,8 +17,8 @@ use clap::Parser;
 use loader::runtime::{self, abi, abi::Params, Limits};
 use loader::{MappedFile, RvfFile};
 use rvf_bench::{
-    graph, kernels, lcg, ms, native_source, pack, poisson_system, time, uniform, with_file, ALL,
-    NO_SIMD,
+    graph, graph_query, kernels, ms, native_source, pack, poisson_system, time, uniform, with_file,
+    ALL, NO_SIMD,
 };
 use rvf_pack::sparse::Csr;
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
@@ -103,18 +103,7 @@ fn main() {
             }],
         );
         // The k-th query of method m draws its node from the stream s.
-        let query = |m: u32, s: &mut u64| {
-            let node = (lcg(s) % n as u64) as u32;
-            Params {
-                method: m,
-                source: node,
-                target: node / 2 + 1,
-                epsilon: 1e-4,
-                num_walks: 2000,
-                seed: 1,
-                ..Default::default()
-            }
-        };
+        let query = |m: u32, s: &mut u64| graph_query(m, n, s);
         let mib = std::fs::metadata(&path).unwrap().len() as f64 / (1 << 20) as f64;
         let mut row = [Cell::default(); 3];
         let mut text = Vec::new();
