@@ -98,7 +98,7 @@ fn main() {
             "profile.rvf",
             vec![SegmentSpec {
                 seg_type: 0x24,
-                payload,
+                payload: payload.into(),
             }],
         );
         with_file(&path, |o| {

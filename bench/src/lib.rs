@@ -27,7 +27,8 @@ pub fn kernels() -> Vec<SegmentSpec> {
             seg_type: 0x10,
             payload: rvf_pack::payload::wasm_payload(Path::new(v), &kernel(v), &Default::default())
                 .unwrap()
-                .2,
+                .2
+                .into(),
         })
         .collect()
 }

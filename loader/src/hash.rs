@@ -56,10 +56,46 @@ pub fn crc_rot(data: &[u8]) -> [u8; 16] {
 /// The content hash a writer stores for `payload` under `algo`, or `None`
 /// for algorithms we refuse to write (0 is legacy-only, 3+ unsupported).
 pub fn content_hash(algo: u8, payload: &[u8]) -> Option<[u8; 16]> {
-    match algo {
-        algo::XXH3_128 => Some(xxh3_128_le(payload)),
-        algo::SHAKE256_128 => Some(shake256::<16>(payload)),
-        _ => None,
+    let mut h = ContentHasher::new(algo)?;
+    h.update(payload);
+    Some(h.finish())
+}
+
+/// A writer's content hash over a payload fed in pieces (so the payload
+/// need never be held whole); the pieces' concatenation gets the same hash
+/// as [`content_hash`] of it.
+pub enum ContentHasher {
+    Xxh3(xxhash_rust::xxh3::Xxh3Default),
+    Shake(Shake256),
+}
+
+impl ContentHasher {
+    /// A hasher for `algo`, or `None` for algorithms we refuse to write.
+    pub fn new(algo: u8) -> Option<Self> {
+        match algo {
+            algo::XXH3_128 => Some(ContentHasher::Xxh3(Default::default())),
+            algo::SHAKE256_128 => Some(ContentHasher::Shake(Shake256::default())),
+            _ => None,
+        }
+    }
+
+    pub fn update(&mut self, piece: &[u8]) {
+        match self {
+            ContentHasher::Xxh3(h) => h.update(piece),
+            ContentHasher::Shake(h) => h.update(piece),
+        }
+    }
+
+    /// The 16 bytes stored in the segment header.
+    pub fn finish(self) -> [u8; 16] {
+        match self {
+            ContentHasher::Xxh3(h) => h.digest128().to_le_bytes(),
+            ContentHasher::Shake(h) => {
+                let mut out = [0u8; 16];
+                h.finalize_xof().read(&mut out);
+                out
+            }
+        }
     }
 }
 
@@ -178,6 +214,33 @@ mod tests {
             assert_eq!(hex(&xxh3_128_le(input)), xxh);
             assert_eq!(hex(&shake256::<16>(input)), shake);
             assert_eq!(hex(&crc_rot(input)), crc);
+        }
+    }
+
+    #[test]
+    fn pieces_hash_as_the_whole() {
+        // 1000 bytes cut at every kind of boundary (inside XXH3's 256-byte
+        // stripes and SHAKE's 136-byte blocks), against the one-shot hashes
+        // the published vectors above pin down.
+        let data: alloc::vec::Vec<u8> = (0..1000u32).map(|i| (i * 7 + i / 3) as u8).collect();
+        for algo in [algo::XXH3_128, algo::SHAKE256_128] {
+            let whole = match algo {
+                algo::XXH3_128 => xxh3_128_le(&data),
+                _ => shake256::<16>(&data),
+            };
+            assert_eq!(content_hash(algo, &data), Some(whole));
+            for step in [1, 7, 64, 135, 136, 137, 255, 256, 257, 999, 1000] {
+                let mut h = ContentHasher::new(algo).unwrap();
+                for piece in data.chunks(step) {
+                    h.update(piece);
+                    h.update(&[]);
+                }
+                assert_eq!(h.finish(), whole, "algo {algo}, pieces of {step}");
+            }
+        }
+        for refused in [algo::LEGACY, 3, 255] {
+            assert!(ContentHasher::new(refused).is_none());
+            assert_eq!(content_hash(refused, b"x"), None);
         }
     }
 

@@ -8,26 +8,125 @@ use loader::hash::shake256;
 use loader::meta_seg::{FileMetadataRecord, MetadataSegment, MetadataValue};
 use rvf_types::wasm_bootstrap::{WasmHeader, WASM_MAGIC};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Upstream's writer cap for WASM modules.
 pub const MAX_WASM_BYTES: usize = 8 << 20;
 
-/// VEC_SEG payload: `dim u16, count u32, count × (id u64, dim × f32)`; ids 0..count.
-pub fn vec_payload(v: &Vectors, first_id: u64) -> Result<Vec<u8>> {
-    let dim = u16::try_from(v.dim)
-        .map_err(|_| PackError::Usage("vector dimension exceeds 65535".into()))?;
-    let count = u32::try_from(v.count())
-        .map_err(|_| PackError::Usage("more than 2^32 - 1 vectors".into()))?;
-    let mut p = Vec::with_capacity(6 + v.count() * (8 + 4 * v.dim));
-    p.extend_from_slice(&dim.to_le_bytes());
-    p.extend_from_slice(&count.to_le_bytes());
-    for (i, row) in v.data.chunks_exact(v.dim).enumerate() {
-        p.extend_from_slice(&(first_id + i as u64).to_le_bytes());
-        for x in row {
-            p.extend_from_slice(&x.to_le_bytes());
-        }
+/// Vectors bound for a VEC_SEG, encoded in the runtime row layout
+/// (`dim u16, count u32, count × (id u64, dim × f32)`, ids from `first_id`)
+/// a few rows at a time as they are written, so the payload is never held
+/// whole beside the vectors.
+#[derive(Clone, Debug)]
+pub struct VecRows {
+    vectors: Arc<Vectors>,
+    shape: VecShape,
+}
+
+impl VecRows {
+    pub fn new(vectors: Arc<Vectors>, first_id: u64) -> Result<Self> {
+        let shape = VecShape::check(&vectors, first_id)?;
+        Ok(VecRows { vectors, shape })
     }
-    Ok(p)
+
+    /// The payload's length in bytes.
+    pub fn byte_len(&self) -> usize {
+        self.shape.byte_len()
+    }
+
+    /// The payload in pieces of about `piece_bytes` (whole rows; the first
+    /// also carries the prefix): `emit` gets `buf` filled with each piece,
+    /// in order. `buf` is reused from piece to piece.
+    pub fn pieces<E>(
+        &self,
+        piece_bytes: usize,
+        buf: &mut Vec<u8>,
+        emit: impl FnMut(&mut Vec<u8>) -> core::result::Result<(), E>,
+    ) -> core::result::Result<(), E> {
+        self.shape.pieces(&self.vectors, piece_bytes, buf, emit)
+    }
+}
+
+/// The checked shape of a VEC_SEG payload.
+#[derive(Clone, Copy, Debug)]
+struct VecShape {
+    dim: u16,
+    count: u32,
+    first_id: u64,
+}
+
+impl VecShape {
+    /// The dimension must fit the layout's `u16`, the count its `u32`, and
+    /// the ids `u64`.
+    fn check(v: &Vectors, first_id: u64) -> Result<Self> {
+        let dim = u16::try_from(v.dim)
+            .map_err(|_| PackError::Usage("vector dimension exceeds 65535".into()))?;
+        let count = u32::try_from(v.count())
+            .map_err(|_| PackError::Usage("more than 2^32 - 1 vectors".into()))?;
+        if first_id.checked_add(u64::from(count)).is_none() {
+            return Err(PackError::Usage("vector ids overflow u64".into()));
+        }
+        Ok(VecShape {
+            dim,
+            count,
+            first_id,
+        })
+    }
+
+    fn row_bytes(&self) -> usize {
+        8 + 4 * usize::from(self.dim)
+    }
+
+    /// `dim u16, count u32`, then the rows (no overflow: `count < 2^32`,
+    /// `dim < 2^16`).
+    fn byte_len(&self) -> usize {
+        6 + self.count as usize * self.row_bytes()
+    }
+
+    fn pieces<E>(
+        &self,
+        v: &Vectors,
+        piece_bytes: usize,
+        buf: &mut Vec<u8>,
+        mut emit: impl FnMut(&mut Vec<u8>) -> core::result::Result<(), E>,
+    ) -> core::result::Result<(), E> {
+        let rows_per_piece = (piece_bytes / self.row_bytes()).max(1);
+        buf.clear();
+        buf.extend_from_slice(&self.dim.to_le_bytes());
+        buf.extend_from_slice(&self.count.to_le_bytes());
+        if self.count > 0 {
+            let rows = v.data.chunks_exact(usize::from(self.dim));
+            for (row, id) in rows.zip(self.first_id..) {
+                buf.extend_from_slice(&id.to_le_bytes());
+                if cfg!(target_endian = "little") {
+                    buf.extend_from_slice(bytemuck::cast_slice::<f32, u8>(row));
+                } else {
+                    row.iter()
+                        .for_each(|x| buf.extend_from_slice(&x.to_le_bytes()));
+                }
+                if buf.len() >= rows_per_piece * self.row_bytes() {
+                    emit(buf)?;
+                    buf.clear();
+                }
+            }
+        }
+        if !buf.is_empty() {
+            emit(buf)?;
+        }
+        Ok(())
+    }
+}
+
+/// A VEC_SEG payload (see [`VecRows`]) whole in memory; ids `first_id..`.
+pub fn vec_payload(v: &Vectors, first_id: u64) -> Result<Vec<u8>> {
+    let shape = VecShape::check(v, first_id)?;
+    let mut out = Vec::with_capacity(shape.byte_len());
+    let mut buf = Vec::new();
+    shape.pieces(v, 1 << 20, &mut buf, |b| {
+        out.extend_from_slice(b);
+        Ok::<(), PackError>(())
+    })?;
+    Ok(out)
 }
 
 /// What the user says about a solver module (the rest is derived).

@@ -36,9 +36,10 @@ pub fn record(lock: &FileLock, receipt: &[u8], timestamp_ns: u64) -> Result<Entr
         lock,
         &[SegmentSpec {
             seg_type: WITNESS_SEG_TYPE,
-            payload: entry.encode().to_vec(),
+            payload: entry.encode().to_vec().into(),
         }],
         None,
+        loader::hash::algo::SHAKE256_128,
     )?;
     Ok(entry)
 }

@@ -13,6 +13,7 @@
 
 use crate::error::{PackError, Result};
 use crate::lock::FileLock;
+use crate::payload::VecRows;
 use loader::bytes::align64;
 use loader::hash::{self, algo};
 use loader::header::{self, HEADER_LEN};
@@ -23,12 +24,43 @@ use std::path::Path;
 
 pub const MANIFEST_TYPE: u8 = 0x05;
 
-/// A segment to be written: its type and payload bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A segment to be written: its type and payload.
+#[derive(Clone, Debug)]
 pub struct SegmentSpec {
     pub seg_type: u8,
-    pub payload: Vec<u8>,
+    pub payload: Payload,
 }
+
+/// A segment's payload: bytes in memory, or vectors encoded while they are
+/// written (a VEC_SEG as large as the vectors is never built).
+#[derive(Clone, Debug)]
+pub enum Payload {
+    Bytes(Vec<u8>),
+    Vectors(VecRows),
+}
+
+impl Payload {
+    pub fn len(&self) -> usize {
+        match self {
+            Payload::Bytes(b) => b.len(),
+            Payload::Vectors(v) => v.byte_len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<Vec<u8>> for Payload {
+    fn from(b: Vec<u8>) -> Self {
+        Payload::Bytes(b)
+    }
+}
+
+/// Encoded vectors are written and hashed in pieces of this size.
+const PIECE_BYTES: usize = 1 << 20;
+/// Pieces queued for the hashing thread (bounds the memory in flight).
+const PIECES_QUEUED: usize = 4;
 
 /// Zero bytes after a segment written at `at` with a `payload_len`-byte
 /// payload, up to the next 64-byte boundary.
@@ -45,13 +77,33 @@ pub fn segment_header(
     checksum_algo: u8,
     at: u64,
 ) -> ([u8; 64], usize) {
-    let pad = padding(at, payload.len()) as u32;
+    let content_hash = hash::content_hash(checksum_algo, payload).unwrap_or([0; 16]);
+    let h = header_for(
+        seg_type,
+        segment_id,
+        payload.len(),
+        checksum_algo,
+        content_hash,
+        at,
+    );
+    (h, padding(at, payload.len()))
+}
+
+/// The header of a segment whose payload hashed to `content_hash`.
+fn header_for(
+    seg_type: u8,
+    segment_id: u64,
+    payload_len: usize,
+    checksum_algo: u8,
+    content_hash: [u8; 16],
+    at: u64,
+) -> [u8; 64] {
     let mut h = SegmentHeader::new(seg_type, segment_id);
-    h.payload_length = payload.len() as u64;
+    h.payload_length = payload_len as u64;
     h.checksum_algo = checksum_algo;
-    h.content_hash = hash::content_hash(checksum_algo, payload).unwrap_or([0; 16]);
-    h.alignment_pad = pad;
-    (header::encode(&h), pad as usize)
+    h.content_hash = content_hash;
+    h.alignment_pad = padding(at, payload_len) as u32;
+    header::encode(&h)
 }
 
 /// Encode one segment (header + payload + zero padding) at file offset `at`.
@@ -166,12 +218,24 @@ impl<W: Write> Packer<W> {
     }
 }
 
+/// What the writing thread hands the hashing thread.
+enum Piece<'a> {
+    /// Part of a payload held by the caller.
+    Borrowed(&'a [u8]),
+    /// Part of an encoded payload; the buffer is handed back for reuse.
+    Owned(Vec<u8>),
+    /// The current payload is complete.
+    End,
+}
+
 impl<W: Write + Seek> Packer<W> {
     /// Append every segment, with the same bytes as calling `write` for
     /// each, but hash the payloads on a second thread while they are being
     /// written: each header (which carries its payload's content hash) is
-    /// first written as zeros and filled in once the hashes are known. The
-    /// writer's position must be `self.pos`.
+    /// first written as zeros and filled in once the hashes are known.
+    /// Vector payloads are encoded in pieces of `PIECE_BYTES`, at most
+    /// `PIECES_QUEUED + 2` of them alive at once. The writer's position
+    /// must be `self.pos`.
     pub fn write_many(&mut self, segments: &[SegmentSpec]) -> io::Result<()> {
         let (algo, first_id) = (self.checksum_algo, self.next_id);
         // Each segment's offset and padding.
@@ -182,27 +246,65 @@ impl<W: Write + Seek> Packer<W> {
             at.push((end, pad));
             end += HEADER_LEN + (s.payload.len() + pad) as u64;
         }
-        let headers = std::thread::scope(|scope| -> io::Result<Vec<[u8; 64]>> {
-            let hashing = scope.spawn(|| {
-                segments
-                    .iter()
-                    .zip(&at)
-                    .zip(first_id..)
-                    .map(|((s, &(a, _)), id)| segment_header(s.seg_type, id, &s.payload, algo, a).0)
-                    .collect::<Vec<_>>()
+        let hashes = std::thread::scope(|scope| -> io::Result<Vec<[u8; 16]>> {
+            let (to_hasher, pieces) = std::sync::mpsc::sync_channel::<Piece>(PIECES_QUEUED);
+            let (give_back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
+            let hashing = scope.spawn(move || {
+                let mut done = Vec::new();
+                let mut h = hash::ContentHasher::new(algo);
+                for piece in pieces {
+                    match piece {
+                        Piece::Borrowed(b) => h.iter_mut().for_each(|h| h.update(b)),
+                        Piece::Owned(b) => {
+                            h.iter_mut().for_each(|h| h.update(&b));
+                            let _ = give_back.send(b);
+                        }
+                        Piece::End => {
+                            let next = hash::ContentHasher::new(algo);
+                            done.push(
+                                std::mem::replace(&mut h, next).map_or([0; 16], |h| h.finish()),
+                            );
+                        }
+                    }
+                }
+                done
             });
+            let hung_up = || io::Error::other("the hashing thread stopped");
+            let mut buf = Vec::new();
             for (s, &(_, pad)) in segments.iter().zip(&at) {
                 self.out.write_all(&[0u8; 64])?;
-                self.out.write_all(&s.payload)?;
+                match &s.payload {
+                    Payload::Bytes(b) => {
+                        to_hasher.send(Piece::Borrowed(b)).map_err(|_| hung_up())?;
+                        self.out.write_all(b)?;
+                    }
+                    Payload::Vectors(v) => {
+                        v.pieces(PIECE_BYTES, &mut buf, |piece| {
+                            self.out.write_all(piece)?;
+                            let next = spare.try_recv().unwrap_or_default();
+                            let full = std::mem::replace(piece, next);
+                            to_hasher.send(Piece::Owned(full)).map_err(|_| hung_up())
+                        })?;
+                    }
+                }
                 self.out.write_all(&[0u8; 64][..pad])?;
+                to_hasher.send(Piece::End).map_err(|_| hung_up())?;
             }
+            drop(to_hasher);
             Ok(hashing
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p)))
         })?;
-        for (h, &(a, _)) in headers.iter().zip(&at) {
+        let mut headers = Vec::with_capacity(segments.len());
+        for ((s, &(a, _)), (hash, id)) in segments
+            .iter()
+            .zip(&at)
+            .zip(hashes.into_iter().zip(first_id..))
+        {
+            let h = header_for(s.seg_type, id, s.payload.len(), algo, hash, a);
             self.out.seek(SeekFrom::Start(a))?;
-            self.out.write_all(h)?;
+            self.out.write_all(&h)?;
+            headers.push(h);
         }
         self.out.seek(SeekFrom::Start(end))?;
         for ((s, h), &(_, pad)) in segments.iter().zip(&headers).zip(&at) {
@@ -262,13 +364,38 @@ pub fn derive_file_id(content_digest: &[u8; 16]) -> FileIdentity {
     }
 }
 
+/// The `checksum_algo` values a writer may choose: XXH3-128 (the published
+/// runtime's default: fast, but it only detects accidental damage) or
+/// SHAKE-256/128 (our default: collision-resistant).
+fn writable(checksum_algo: u8) -> Result<u8> {
+    match checksum_algo {
+        algo::XXH3_128 | algo::SHAKE256_128 => Ok(checksum_algo),
+        other => Err(PackError::Usage(format!(
+            "checksum_algo {other} cannot be written: use 1 (XXH3-128) or 2 (SHAKE-256/128)"
+        ))),
+    }
+}
+
 /// Create a new file at `dest` with `segments` and a manifest (replacing
-/// any file there, after any writer of it has finished).
+/// any file there, after any writer of it has finished), hashing every
+/// segment with SHAKE-256/128.
 pub fn create(dest: &Path, segments: &[SegmentSpec], summary: FileSummary) -> Result<()> {
+    create_with(dest, segments, summary, algo::SHAKE256_128)
+}
+
+/// `create` with each segment's content hash under `checksum_algo` (see
+/// `loader::hash::algo`; 1 or 2).
+pub fn create_with(
+    dest: &Path,
+    segments: &[SegmentSpec],
+    summary: FileSummary,
+    checksum_algo: u8,
+) -> Result<()> {
+    let checksum_algo = writable(checksum_algo)?;
     let _lock = FileLock::acquire(dest, || {})?;
     write_atomically(dest, |w| {
         let ioerr = |e| PackError::io(dest, e);
-        let mut p = Packer::new(w, 0, 1, algo::SHAKE256_128);
+        let mut p = Packer::new(w, 0, 1, checksum_algo);
         p.write_many(segments).map_err(ioerr)?;
         let fid = derive_file_id(&p.content_id());
         let manifest = new_manifest(1, summary, Some(fid));
@@ -304,16 +431,20 @@ pub fn append(
     segments: &[SegmentSpec],
     extra_vectors: Option<(u16, u64)>,
 ) -> Result<AppendOutcome> {
-    append_locked(&FileLock::acquire(path, || {})?, segments, extra_vectors)
+    let lock = FileLock::acquire(path, || {})?;
+    append_locked(&lock, segments, extra_vectors, algo::SHAKE256_128)
 }
 
 /// `append` to the file of a lock the caller holds (to keep other writers
-/// out across its own read of the file, or to report waiting for the lock).
+/// out across its own read of the file, or to report waiting for the lock),
+/// hashing the new segments under `checksum_algo` (1 or 2).
 pub fn append_locked(
     lock: &FileLock,
     segments: &[SegmentSpec],
     extra_vectors: Option<(u16, u64)>,
+    checksum_algo: u8,
 ) -> Result<AppendOutcome> {
+    let checksum_algo = writable(checksum_algo)?;
     let path = lock.path();
     let mapped = loader::MappedFile::open(path)?;
     let old = mapped.bytes();
@@ -357,7 +488,7 @@ pub fn append_locked(
     write_atomically(path, |w| {
         let ioerr = |e| PackError::io(path, e);
         w.write_all(&old[..body_end as usize]).map_err(ioerr)?;
-        let mut p = Packer::new(w, body_end, next_id, algo::SHAKE256_128);
+        let mut p = Packer::new(w, body_end, next_id, checksum_algo);
         p.align().map_err(ioerr)?;
         p.write_many(segments).map_err(ioerr)?;
         outcome.new_entries = p.directory().to_vec();
@@ -376,37 +507,129 @@ pub fn append_locked(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::Vectors;
     use std::io::Cursor;
 
+    /// The runtime row layout written out by hand, independently of
+    /// `payload::VecRows`.
+    fn rows_by_hand(v: &Vectors, first_id: u64) -> Vec<u8> {
+        let mut p = (v.dim as u16).to_le_bytes().to_vec();
+        p.extend_from_slice(&(v.count() as u32).to_le_bytes());
+        for (i, row) in v.data.chunks_exact(v.dim.max(1)).enumerate() {
+            p.extend_from_slice(&(first_id + i as u64).to_le_bytes());
+            for x in row {
+                p.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        p
+    }
+
     /// `write_many` produces the bytes, directory and file identity of one
-    /// `write` per segment, from the start of a file and after a prefix.
+    /// `write` per segment (given the whole payload), from the start of a
+    /// file and after a prefix, under both hashes; vector payloads are
+    /// streamed in one piece, in several, and with no rows.
     #[test]
     fn write_many_equals_sequential_writes() {
-        let segments: Vec<SegmentSpec> = [0usize, 1, 63, 64, 65, 1000, 4096 + 7]
+        let mut segments: Vec<SegmentSpec> = [0usize, 1, 63, 64, 65, 1000, 4096 + 7]
             .iter()
             .enumerate()
             .map(|(i, &len)| SegmentSpec {
                 seg_type: [0x01, 0x10, 0x24][i % 3],
-                payload: (0..len).map(|k| (k * 31 + i) as u8).collect(),
+                payload: (0..len)
+                    .map(|k| (k * 31 + i) as u8)
+                    .collect::<Vec<_>>()
+                    .into(),
             })
             .collect();
-        for prefix in [0usize, 128] {
-            let start = vec![0xAB; prefix];
-            let mut one = Packer::new(start.clone(), prefix as u64, 5, algo::SHAKE256_128);
-            for s in &segments {
-                one.write(s.seg_type, &s.payload).unwrap();
+        let mut whole = Vec::new();
+        // 5 000 rows of 520 bytes: three pieces, the last one short.
+        for (dim, count, first_id) in [(3usize, 2usize, 7u64), (128, 5000, 0), (4, 0, 9)] {
+            let v = Vectors {
+                dim,
+                data: (0..dim * count).map(|k| k as f32 * 0.25 - 3.0).collect(),
+            };
+            whole.push(rows_by_hand(&v, first_id));
+            let rows = VecRows::new(std::sync::Arc::new(v), first_id).unwrap();
+            assert_eq!(rows.byte_len(), whole.last().unwrap().len());
+            segments.insert(
+                2 * whole.len(),
+                SegmentSpec {
+                    seg_type: 0x01,
+                    payload: Payload::Vectors(rows),
+                },
+            );
+        }
+        assert!(whole[1].len() > 2 * PIECE_BYTES);
+        let bytes_of = |s: &SegmentSpec| -> Vec<u8> {
+            match &s.payload {
+                Payload::Bytes(b) => b.clone(),
+                Payload::Vectors(v) => whole
+                    .iter()
+                    .find(|w| w.len() == v.byte_len())
+                    .unwrap()
+                    .clone(),
             }
-            let mut cur = Cursor::new(start);
-            cur.set_position(prefix as u64);
-            let mut many = Packer::new(cur, prefix as u64, 5, algo::SHAKE256_128);
-            many.write_many(&segments).unwrap();
-            assert_eq!(one.directory(), many.directory());
-            assert_eq!(one.position(), many.position());
-            assert_eq!(one.content_id(), many.content_id());
-            let m = || new_manifest(1, FileSummary::default(), None);
-            let a = one.finish(m(), &[]).unwrap();
-            let b = many.finish(m(), &[]).unwrap().into_inner();
-            assert_eq!(a, b, "prefix {prefix}");
+        };
+        for algo in [algo::SHAKE256_128, algo::XXH3_128] {
+            for prefix in [0usize, 128] {
+                let start = vec![0xAB; prefix];
+                let mut one = Packer::new(start.clone(), prefix as u64, 5, algo);
+                for s in &segments {
+                    one.write(s.seg_type, &bytes_of(s)).unwrap();
+                }
+                let mut cur = Cursor::new(start);
+                cur.set_position(prefix as u64);
+                let mut many = Packer::new(cur, prefix as u64, 5, algo);
+                many.write_many(&segments).unwrap();
+                assert_eq!(one.directory(), many.directory());
+                assert_eq!(one.position(), many.position());
+                assert_eq!(one.content_id(), many.content_id());
+                let m = || new_manifest(1, FileSummary::default(), None);
+                let a = one.finish(m(), &[]).unwrap();
+                let b = many.finish(m(), &[]).unwrap().into_inner();
+                assert_eq!(a, b, "algo {algo}, prefix {prefix}");
+            }
+        }
+    }
+
+    /// A writer that fails part-way through a streamed payload: the error
+    /// comes back (no hang, no panic) and the hashing thread is joined.
+    #[test]
+    fn write_many_reports_a_failing_writer() {
+        struct FailAfter(usize, Cursor<Vec<u8>>);
+        impl Write for FailAfter {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                if self.1.get_ref().len() + b.len() > self.0 {
+                    return Err(io::Error::other("disk full"));
+                }
+                self.1.write(b)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        impl Seek for FailAfter {
+            fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+                self.1.seek(to)
+            }
+        }
+        let v = Vectors {
+            dim: 64,
+            data: vec![1.0; 64 * 20_000],
+        };
+        let seg = SegmentSpec {
+            seg_type: 0x01,
+            payload: Payload::Vectors(VecRows::new(std::sync::Arc::new(v), 0).unwrap()),
+        };
+        for limit in [10, 3 * PIECE_BYTES] {
+            let mut p = Packer::new(
+                FailAfter(limit, Cursor::new(Vec::new())),
+                0,
+                1,
+                algo::SHAKE256_128,
+            );
+            let e = p.write_many(std::slice::from_ref(&seg)).unwrap_err();
+            assert_eq!(e.to_string(), "disk full");
         }
     }
 }

@@ -29,6 +29,12 @@ fn simd() -> Vec<u8> {
 
 #[test]
 fn create_inspect_verify_extract() {
+    for (checksum, algo) in [("shake256", 2), ("xxh3", 1)] {
+        create_inspect_verify_extract_hashed(checksum, algo);
+    }
+}
+
+fn create_inspect_verify_extract_hashed(checksum: &str, algo: u64) {
     let d = tempfile::tempdir().unwrap();
     let (b, sm) = (d.path().join("b.wasm"), d.path().join("s.wasm"));
     std::fs::write(&b, baseline()).unwrap();
@@ -50,6 +56,8 @@ fn create_inspect_verify_extract() {
         &format!("{},priority=0,features=simd", s(&sm)),
         "--meta",
         "dataset=poisson",
+        "--checksum",
+        checksum,
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
@@ -73,6 +81,7 @@ fn create_inspect_verify_extract() {
     assert_eq!(segs[4]["detail"]["entries"]["dataset"], "poisson");
     for s in segs {
         assert_eq!(s["hash_status"], "verified");
+        assert_eq!(s["checksum_algo"], algo);
     }
 
     let o = run(&["verify", s(&out)]);
@@ -198,11 +207,24 @@ fn append_keeps_old_bytes() {
     let before = std::fs::read(&out).unwrap();
     let b = d.path().join("b.wasm");
     std::fs::write(&b, baseline()).unwrap();
-    let o = run(&["append", s(&out), "--solver", s(&b)]);
+    let o = run(&["append", s(&out), "--solver", s(&b), "--checksum", "xxh3"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let after = std::fs::read(&out).unwrap();
     assert_eq!(&after[..before.len()], &before[..]);
     assert_eq!(run(&["verify", s(&out)]).status.code(), Some(0));
+    // The old segments (matrix, first manifest) keep their SHAKE-256
+    // hashes; the new solver carries XXH3.
+    let o = run(&["inspect", s(&out), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let algos: Vec<u64> = v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["checksum_algo"].as_u64().unwrap())
+        .collect();
+    assert_eq!(algos, [2, 2, 1]);
+    let o = run(&["append", s(&out), "--solver", s(&b), "--checksum", "crc"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 /// A module speaking the solver ABI whose `rvf_run` body is `run`.

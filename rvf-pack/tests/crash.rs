@@ -155,7 +155,7 @@ fn tiny(dir: &Path) -> PathBuf {
         &p,
         &[rvf_pack::writer::SegmentSpec {
             seg_type: 0x31,
-            payload: vec![1; 1000],
+            payload: vec![1; 1000].into(),
         }],
         Default::default(),
     )
@@ -197,7 +197,7 @@ fn concurrent_readers_see_the_old_or_the_new_manifest() {
             &p,
             &[rvf_pack::writer::SegmentSpec {
                 seg_type: 0x31,
-                payload: vec![i; 5000],
+                payload: vec![i; 5000].into(),
             }],
             None,
         )
@@ -237,7 +237,7 @@ fn concurrent_appends_lose_nothing() {
             p,
             &[rvf_pack::writer::SegmentSpec {
                 seg_type: 0x31,
-                payload: vec![w * EACH + i; 3000],
+                payload: vec![w * EACH + i; 3000].into(),
             }],
             None,
         )

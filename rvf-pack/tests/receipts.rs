@@ -290,7 +290,7 @@ fn witness_chain_appends_verifies_and_breaks_where_tampered() {
         &short,
         &[rvf_pack::writer::SegmentSpec {
             seg_type: 0x0A,
-            payload: vec![0; 72],
+            payload: vec![0; 72].into(),
         }],
         rvf_pack::writer::FileSummary::default(),
     )

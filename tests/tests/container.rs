@@ -46,20 +46,21 @@ proptest! {
         (any::<u8>().prop_filter("not a manifest", |t| *t != 0x05), prop::collection::vec(any::<u8>(), 0..300)),
         0..8)
     ) {
-        let specs: Vec<SegmentSpec> = segs.iter().map(|(t, p)| SegmentSpec { seg_type: *t, payload: p.clone() }).collect();
+        let specs: Vec<SegmentSpec> = segs.iter().map(|(t, p)| SegmentSpec { seg_type: *t, payload: p.clone().into() }).collect();
         let bytes = pack_bytes(&specs);
         let f = RvfFile::parse(&bytes).unwrap();
         prop_assert_eq!(f.dialect(), Dialect::Aligned);
         prop_assert_eq!(f.directory().len(), specs.len());
-        for ((i, s), spec) in f.segments().zip(&specs) {
+        for ((i, s), (_, payload)) in f.segments().zip(&segs) {
             let s = s.unwrap();
+            let spec = &specs[i];
             prop_assert_eq!(s.header.seg_type, spec.seg_type);
             prop_assert_eq!(s.header.segment_id, i as u64 + 1);
-            prop_assert_eq!(s.payload, &spec.payload[..]);
+            prop_assert_eq!(s.payload, &payload[..]);
             prop_assert_eq!(s.offset % 64, 0);
             prop_assert_eq!(s.header.alignment_pad as u64, (64 - (HEADER_LEN + spec.payload.len() as u64) % 64) % 64);
             // Payload hash by an independent rule: SHAKE-256/16 of the payload.
-            prop_assert_eq!(s.header.content_hash, shake256::<16>(&spec.payload));
+            prop_assert_eq!(s.header.content_hash, shake256::<16>(payload));
         }
         prop_assert_eq!(bytes.len() % 64, 0);
     }
@@ -70,11 +71,11 @@ fn packing_twice_is_byte_identical() {
     let specs = vec![
         SegmentSpec {
             seg_type: 0x24,
-            payload: vec![1, 2, 3],
+            payload: vec![1, 2, 3].into(),
         },
         SegmentSpec {
             seg_type: 0x10,
-            payload: vec![9; 100],
+            payload: vec![9; 100].into(),
         },
     ];
     assert_eq!(pack_bytes(&specs), pack_bytes(&specs));
@@ -131,11 +132,11 @@ fn good() -> Vec<u8> {
     pack_bytes(&[
         SegmentSpec {
             seg_type: 0x24,
-            payload: vec![1; 100],
+            payload: vec![1; 100].into(),
         },
         SegmentSpec {
             seg_type: 0x31,
-            payload: vec![2; 10],
+            payload: vec![2; 10].into(),
         },
     ])
 }
@@ -323,7 +324,7 @@ fn corrupt_newest_manifest_falls_back_to_the_previous_one() {
         &p,
         &[SegmentSpec {
             seg_type: 0x24,
-            payload: vec![1; 10],
+            payload: vec![1; 10].into(),
         }],
         FileSummary::default(),
     )
@@ -332,7 +333,7 @@ fn corrupt_newest_manifest_falls_back_to_the_previous_one() {
         &p,
         &[SegmentSpec {
             seg_type: 0x30,
-            payload: vec![2; 10],
+            payload: vec![2; 10].into(),
         }],
         None,
     )

@@ -354,7 +354,7 @@ fn corpus_cases_give_their_typed_errors() {
                     &p,
                     &[SegmentSpec {
                         seg_type: 0x31,
-                        payload: vec![1],
+                        payload: vec![1].into(),
                     }],
                     None,
                 )
@@ -423,7 +423,7 @@ fn truncation_at_every_64_byte_boundary() {
         &p,
         &[SegmentSpec {
             seg_type: 0x24,
-            payload: g.encode_segment(None, true).unwrap(),
+            payload: g.encode_segment(None, true).unwrap().into(),
         }],
         Default::default(),
     )
@@ -432,7 +432,7 @@ fn truncation_at_every_64_byte_boundary() {
         &p,
         &[SegmentSpec {
             seg_type: 0x31,
-            payload: vec![5; 300],
+            payload: vec![5; 300].into(),
         }],
         None,
     )

@@ -4,6 +4,7 @@
 
 mod common;
 use common::*;
+use loader::hash::algo;
 use loader::sparse_seg::SPARSE_SEG_TYPE;
 use loader::vec_seg::{VectorSegment, VEC_SEG_TYPE};
 use loader::wasm_seg::{BytecodeHashStatus, WasmSegment, WASM_SEG_TYPE};
@@ -17,24 +18,26 @@ use std::path::Path;
 const DIM: usize = 16;
 const N: usize = 300;
 
-/// Pack vectors + a sparse system + two solver variants + META, as the CLI does.
-fn pack_sample(dir: &Path) -> (std::path::PathBuf, Vec<f32>, Vec<Vec<u8>>) {
+/// Pack vectors + a sparse system + two solver variants + META, as the CLI
+/// does (vectors streamed), with content hashes under `checksum_algo`.
+fn pack_sample(dir: &Path, checksum_algo: u8) -> (std::path::PathBuf, Vec<f32>, Vec<Vec<u8>>) {
     let data = lcg_f32(7, N * DIM);
     let v = Vectors {
         dim: DIM,
         data: data.clone(),
     };
+    let rows = payload::VecRows::new(std::sync::Arc::new(v), 0).unwrap();
     let (csr, _) = inputs::mtx::read(&sample("karate.mtx")).unwrap();
     let base = baseline_module();
     let simd = simd_module();
     let segs = vec![
         SegmentSpec {
             seg_type: VEC_SEG_TYPE,
-            payload: payload::vec_payload(&v, 0).unwrap(),
+            payload: writer::Payload::Vectors(rows),
         },
         SegmentSpec {
             seg_type: SPARSE_SEG_TYPE,
-            payload: csr.encode_segment(None, true).unwrap(),
+            payload: csr.encode_segment(None, true).unwrap().into(),
         },
         SegmentSpec {
             seg_type: WASM_SEG_TYPE,
@@ -47,21 +50,25 @@ fn pack_sample(dir: &Path) -> (std::path::PathBuf, Vec<f32>, Vec<Vec<u8>>) {
                 },
             )
             .unwrap()
-            .2,
+            .2
+            .into(),
         },
         SegmentSpec {
             seg_type: WASM_SEG_TYPE,
             payload: payload::wasm_payload(Path::new("s.wasm"), &simd, &SolverOptions::default())
                 .unwrap()
-                .2,
+                .2
+                .into(),
         },
         SegmentSpec {
             seg_type: 0x07,
-            payload: payload::meta_payload(&[("dataset".into(), "lcg".into())]).unwrap(),
+            payload: payload::meta_payload(&[("dataset".into(), "lcg".into())])
+                .unwrap()
+                .into(),
         },
     ];
     let out = dir.join("ours.rvf");
-    writer::create(
+    writer::create_with(
         &out,
         &segs,
         FileSummary {
@@ -69,6 +76,7 @@ fn pack_sample(dir: &Path) -> (std::path::PathBuf, Vec<f32>, Vec<Vec<u8>>) {
             total_vectors: N as u64,
             metric_id: 0,
         },
+        checksum_algo,
     )
     .unwrap();
     (out, data, vec![base, simd])
@@ -76,8 +84,14 @@ fn pack_sample(dir: &Path) -> (std::path::PathBuf, Vec<f32>, Vec<Vec<u8>>) {
 
 #[test]
 fn upstream_reads_our_file() {
+    for algo in [algo::SHAKE256_128, algo::XXH3_128] {
+        upstream_reads_our_file_hashed(algo);
+    }
+}
+
+fn upstream_reads_our_file_hashed(checksum_algo: u8) {
     let dir = tempfile::tempdir().unwrap();
-    let (path, data, modules) = pack_sample(dir.path());
+    let (path, data, modules) = pack_sample(dir.path(), checksum_algo);
     let store = RvfStore::open_readonly(&path).expect("rvf-runtime 0.5.0 opens our file");
 
     // The directory lists all five of our segments at the offsets we wrote.
@@ -91,6 +105,11 @@ fn upstream_reads_our_file() {
         .collect();
     assert_eq!(theirs, mine);
     assert_eq!(mine.len(), 5);
+    for (_, s) in f.segments() {
+        let s = s.unwrap();
+        assert_eq!(s.header.checksum_algo, checksum_algo);
+        assert!(s.hash_status().is_verified());
+    }
 
     // query == brute force, for several query points.
     for (qi, q) in lcg_f32(99, 5 * DIM).chunks_exact(DIM).enumerate() {
@@ -109,6 +128,17 @@ fn upstream_reads_our_file() {
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].1, modules[1]);
     assert_eq!(all[1].1, modules[0]);
+    drop(store);
+
+    // It checks the hash it accepted above: one flipped bit in the first
+    // vector is refused.
+    let mut bytes = ours;
+    bytes[64 + 6 + 8 + 1] ^= 0x40;
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(
+        RvfStore::open_readonly(&path).is_err(),
+        "algo {checksum_algo}: a damaged payload opens"
+    );
 }
 
 #[test]
@@ -211,7 +241,7 @@ fn we_read_upstream_signed_store() {
 #[test]
 fn upstream_reads_our_file_after_append() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, data, _) = pack_sample(dir.path());
+    let (path, data, _) = pack_sample(dir.path(), algo::SHAKE256_128);
     let more = lcg_f32(11, 10 * DIM);
     let v = Vectors {
         dim: DIM,
@@ -221,7 +251,7 @@ fn upstream_reads_our_file_after_append() {
         &path,
         &[SegmentSpec {
             seg_type: VEC_SEG_TYPE,
-            payload: payload::vec_payload(&v, N as u64).unwrap(),
+            payload: payload::vec_payload(&v, N as u64).unwrap().into(),
         }],
         Some((DIM as u16, 10)),
     )

@@ -20,7 +20,8 @@ fn wasm_seg(bytes: &[u8], opts: rvf_pack::payload::SolverOptions) -> SegmentSpec
         seg_type: 0x10,
         payload: rvf_pack::payload::wasm_payload(Path::new("m.wasm"), bytes, &opts)
             .unwrap()
-            .2,
+            .2
+            .into(),
     }
 }
 
@@ -40,7 +41,7 @@ fn select_hand_made(
             karate_segment(),
             SegmentSpec {
                 seg_type: 0x10,
-                payload,
+                payload: payload.into(),
             },
         ],
         FileSummary::default(),

@@ -351,7 +351,7 @@ fn knn_file(dir: &std::path::Path, dim: usize, data: &[f32]) -> std::path::PathB
         &format!("v{dim}.rvf"),
         vec![rvf_pack::writer::SegmentSpec {
             seg_type: 0x01,
-            payload: rvf_pack::payload::vec_payload(&v, 0).unwrap(),
+            payload: rvf_pack::payload::vec_payload(&v, 0).unwrap().into(),
         }],
     )
 }
@@ -458,7 +458,7 @@ fn sandboxed_variants_match_native_bit_for_bit() {
     let packed = |name: &str, payload: &[u8]| {
         let data = rvf_pack::writer::SegmentSpec {
             seg_type: 0x24,
-            payload: payload.to_vec(),
+            payload: payload.to_vec().into(),
         };
         pack(dir.path(), name, vec![data])
     };

@@ -63,7 +63,7 @@ fn bit_flip_sweep_refuses_or_runs_identically() {
             sparse_spec(&a, Some(&b), false),
             SegmentSpec {
                 seg_type: 0x10,
-                payload: wp,
+                payload: wp.into(),
             },
         ],
         FileSummary::default(),

@@ -20,6 +20,7 @@ Examples:
       --solver microkernel/dist/solver-baseline.wasm \\
       --solver microkernel/dist/solver-simd.wasm,priority=0 --meta dataset=karate
   rvf-pack create vecs.rvf --vectors samples/points.fvecs --metric l2
+  rvf-pack create big.rvf --vectors big.npy --checksum xxh3   (faster; see --checksum)
 
 Solver options (after the path, comma separated):
   role=microkernel|combined|interpreter|extension|control-plane  (default microkernel)
@@ -52,12 +53,36 @@ pub struct Inputs {
     /// Dataset / provenance metadata (repeatable)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
+    /// Content hash stored in each new segment's header: shake256
+    /// (SHAKE-256/128, collision-resistant) or xxh3 (XXH3-128, the published
+    /// runtime's default: several times faster to write and verify, but it
+    /// only detects accidental damage). Solver bytecode also always carries
+    /// its SHAKE-256-256 hash, and run receipts hash the whole file with
+    /// SHAKE-256, whichever is chosen here
+    #[arg(long, value_enum, default_value_t = Checksum::Shake256)]
+    pub checksum: Checksum,
     /// Allow a solver set with no baseline variant (required_features = 0)
     #[arg(long)]
     pub allow_no_baseline: bool,
     /// Print what was written as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// The content hash rule of new segments (`checksum_algo`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checksum {
+    Shake256,
+    Xxh3,
+}
+
+impl Checksum {
+    fn algo(self) -> u8 {
+        match self {
+            Checksum::Shake256 => loader::hash::algo::SHAKE256_128,
+            Checksum::Xxh3 => loader::hash::algo::XXH3_128,
+        }
+    }
 }
 
 /// Pack inputs into a new RVF file (written atomically)
@@ -176,12 +201,14 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
         let pb = progress("reading vectors", p);
         let v = inputs::read_vectors(p)?;
         pb.finish_and_clear();
-        let payload = payload::vec_payload(&v, 0)?;
-        vectors = Some((v.dim as u16, v.count() as u64));
-        report.push(json!({"type": "VEC", "source": p, "dim": v.dim, "count": v.count()}));
+        let (dim, count) = (v.dim, v.count());
+        // Encoded while it is written, never held whole beside the vectors.
+        let rows = payload::VecRows::new(std::sync::Arc::new(v), 0)?;
+        vectors = Some((dim as u16, count as u64));
+        report.push(json!({"type": "VEC", "source": p, "dim": dim, "count": count}));
         segments.push(SegmentSpec {
             seg_type: VEC_SEG_TYPE,
-            payload,
+            payload: writer::Payload::Vectors(rows),
         });
     }
     if let Some(p) = &i.matrix {
@@ -196,7 +223,7 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
             "rhs": i.rhs.is_some(), "transpose": i.with_transpose}));
         segments.push(SegmentSpec {
             seg_type: SPARSE_SEG_TYPE,
-            payload,
+            payload: payload.into(),
         });
     }
     let mut feature_sets = Vec::new();
@@ -210,7 +237,7 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
             "exports": info.export_count, "imports": info.imports.len()}));
         segments.push(SegmentSpec {
             seg_type: WASM_SEG_TYPE,
-            payload,
+            payload: payload.into(),
         });
     }
     if !feature_sets.is_empty() && !feature_sets.contains(&0) && !i.allow_no_baseline {
@@ -230,7 +257,7 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
     if !kv.is_empty() {
         segments.push(SegmentSpec {
             seg_type: loader::meta_seg::META_SEG_TYPE,
-            payload: payload::meta_payload(&kv)?,
+            payload: payload::meta_payload(&kv)?.into(),
         });
         report.push(json!({"type": "META", "entries": kv.len()}));
     }
@@ -251,7 +278,7 @@ pub fn create(a: CreateArgs) -> CmdResult {
         });
     }
     let (dimension, total_vectors) = b.vectors.unwrap_or((0, 0));
-    writer::create(
+    writer::create_with(
         &a.out,
         &b.segments,
         FileSummary {
@@ -259,6 +286,7 @@ pub fn create(a: CreateArgs) -> CmdResult {
             total_vectors,
             metric_id: b.metric_id,
         },
+        a.inputs.checksum.algo(),
     )?;
     report(&a.out, &b.report, a.inputs.json);
     Ok(exit::OK)
@@ -273,7 +301,7 @@ pub fn append(a: AppendArgs) -> CmdResult {
         });
     }
     let lock = super::lock_for_writing(&a.file)?;
-    let out = writer::append_locked(&lock, &b.segments, b.vectors)?;
+    let out = writer::append_locked(&lock, &b.segments, b.vectors, a.inputs.checksum.algo())?;
     report(&a.file, &b.report, a.inputs.json);
     if !a.inputs.json {
         println!("epoch {}", out.epoch);

@@ -65,7 +65,7 @@ pub fn pack(dir: &Path, name: &str, mut data: Vec<SegmentSpec>) -> PathBuf {
             rvf_pack::payload::wasm_payload(Path::new(v), &kernel(v), &Default::default()).unwrap();
         data.push(SegmentSpec {
             seg_type: 0x10,
-            payload: p,
+            payload: p.into(),
         });
     }
     let out = dir.join(name);
@@ -76,7 +76,7 @@ pub fn pack(dir: &Path, name: &str, mut data: Vec<SegmentSpec>) -> PathBuf {
 pub fn sparse_spec(a: &Csr, rhs: Option<&[f64]>, transpose: bool) -> SegmentSpec {
     SegmentSpec {
         seg_type: 0x24,
-        payload: a.encode_segment(rhs, transpose).unwrap(),
+        payload: a.encode_segment(rhs, transpose).unwrap().into(),
     }
 }
 
