@@ -3,6 +3,7 @@
 //!
 //!   cargo run --release -p rvf-bench --example profile -- ppr-forward --n 10000
 //!   cargo run --release -p rvf-bench --example profile -- cg --n 99856 --reps 3
+//!   cargo run --release -p rvf-bench --example profile -- cg --max-iter 0
 //!   cargo run --release -p rvf-bench --example profile -- ppr-forward --native
 //!
 //! Graph methods use §1's random digraph (5 out-links, with its transpose)
@@ -35,6 +36,10 @@ struct Args {
     /// Walks per walk estimate
     #[arg(long, default_value_t = 2000)]
     walks: u32,
+    /// Iteration cap of cg / pcg / jacobi (0 times their set-up alone:
+    /// copy-in, checks and the final residual)
+    #[arg(long, default_value_t = 10_000)]
+    max_iter: u32,
     /// Run the baseline variant instead of the SIMD one
     #[arg(long)]
     baseline: bool,
@@ -72,6 +77,7 @@ fn main() {
             epsilon: a.eps,
             num_walks: a.walks,
             tol: 1e-8,
+            max_iter: a.max_iter,
             ..graph_query(method, n, &mut s)
         })
         .collect();
