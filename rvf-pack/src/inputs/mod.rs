@@ -55,11 +55,6 @@ fn ext(path: &Path) -> String {
         .to_ascii_lowercase()
 }
 
-/// Read a whole input file with a clear error.
-pub(crate) fn read_all(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| PackError::io(path, e))
-}
-
 /// Reject NaN and infinities with the position they were found at.
 pub(crate) fn check_finite_f32(path: &Path, v: &[f32], dim: usize) -> Result<()> {
     if let Some(i) = v.iter().position(|x| !x.is_finite()) {
