@@ -66,6 +66,13 @@ impl VecShape {
         if first_id.checked_add(u64::from(count)).is_none() {
             return Err(PackError::Usage("vector ids overflow u64".into()));
         }
+        // `byte_len` may then compute without overflow.
+        (count as usize)
+            .checked_mul(8 + 4 * usize::from(dim))
+            .and_then(|rows| rows.checked_add(6))
+            .ok_or_else(|| {
+                PackError::Usage("the vectors exceed this host's address space".into())
+            })?;
         Ok(VecShape {
             dim,
             count,
@@ -77,8 +84,7 @@ impl VecShape {
         8 + 4 * usize::from(self.dim)
     }
 
-    /// `dim u16, count u32`, then the rows (no overflow: `count < 2^32`,
-    /// `dim < 2^16`).
+    /// `dim u16, count u32`, then the rows (`check` ruled out overflow).
     fn byte_len(&self) -> usize {
         6 + self.count as usize * self.row_bytes()
     }
