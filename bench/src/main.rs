@@ -878,7 +878,10 @@ Poisson diagonals in row pairs, f64x2 loads with no column gather, the
 same bits as the CSR product, built at copy-in): wasmi 30–31 → 25–26 ms at
 n = 10⁴, no change at 10⁶ (2.58–2.71 s either way: building it costs what
 27 iterations save), and the native kernel slower (1.8 → 2.0–2.7 ms at
-n = 10⁴); 3 KB more kernel.
+n = 10⁴); 3 KB more kernel. Also tried for open+select: the segment
+hash and the bytecode hash (two SHAKE-256 passes, together 17 % of
+open+select in a profile) on two threads: 0.94–0.96 → 1.00–1.11 ms, as
+waking the second core costs more than the 85 µs pass it takes over.
 ";
 
 /// A file: both kernels, a `size`-byte unknown segment that is a hole, a manifest.
