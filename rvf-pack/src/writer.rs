@@ -295,8 +295,7 @@ impl<W: Write + Seek> Packer<W> {
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p)))
         })?;
-        let mut headers = Vec::with_capacity(segments.len());
-        for ((s, &(a, _)), (hash, id)) in segments
+        for ((s, &(a, pad)), (hash, id)) in segments
             .iter()
             .zip(&at)
             .zip(hashes.into_iter().zip(first_id..))
@@ -304,12 +303,9 @@ impl<W: Write + Seek> Packer<W> {
             let h = header_for(s.seg_type, id, s.payload.len(), algo, hash, a);
             self.out.seek(SeekFrom::Start(a))?;
             self.out.write_all(&h)?;
-            headers.push(h);
+            self.adopt(s.seg_type, &h, s.payload.len(), pad);
         }
         self.out.seek(SeekFrom::Start(end))?;
-        for ((s, h), &(_, pad)) in segments.iter().zip(&headers).zip(&at) {
-            self.adopt(s.seg_type, h, s.payload.len(), pad);
-        }
         debug_assert_eq!(self.pos, end);
         Ok(())
     }
@@ -366,12 +362,13 @@ pub fn derive_file_id(content_digest: &[u8; 16]) -> FileIdentity {
 
 /// The `checksum_algo` values a writer may choose: XXH3-128 (the published
 /// runtime's default: fast, but it only detects accidental damage) or
-/// SHAKE-256/128 (our default: collision-resistant).
+/// SHAKE-256/128 (our default: collision-resistant): the ones
+/// `hash::ContentHasher` hashes.
 fn writable(checksum_algo: u8) -> Result<u8> {
-    match checksum_algo {
-        algo::XXH3_128 | algo::SHAKE256_128 => Ok(checksum_algo),
-        other => Err(PackError::Usage(format!(
-            "checksum_algo {other} cannot be written: use 1 (XXH3-128) or 2 (SHAKE-256/128)"
+    match hash::ContentHasher::new(checksum_algo) {
+        Some(_) => Ok(checksum_algo),
+        None => Err(PackError::Usage(format!(
+            "checksum_algo {checksum_algo} cannot be written: use 1 (XXH3-128) or 2 (SHAKE-256/128)"
         ))),
     }
 }
