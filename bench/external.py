@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""External baselines for docs/BENCHMARKS.md §3: scipy and pyamg on the
+"""External baselines for docs/BENCHMARKS.md §2: scipy and pyamg on the
 Poisson systems rvf-bench writes (run by rvf-bench inside a venv it makes;
 pip install numpy scipy pyamg).
 

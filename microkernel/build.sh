@@ -4,6 +4,9 @@
 #   microkernel/dist/solver-simd.wasm      wasm32v1-none + simd128 + bulk-memory (required_features = SIMD | BULK_MEMORY)
 # Paths are remapped and debug info stripped, so the bytes depend only on
 # the source, Cargo.lock and the toolchain pinned in rust-toolchain.toml.
+# The wasm stack is 64 KiB (-zstack-size), not Rust's default 1 MiB, so a
+# module starts with 2 pages of linear memory and a small host can run it
+# (docs/EMBEDDING.md); the kernel keeps its data on the heap.
 # Runtime loop unrolling is off (-unroll-runtime=false): in an interpreter
 # the remainder loop and its set-up cost more per short loop (a CSR row has
 # ~5 entries) than the unrolled body saves; measured in docs/BENCHMARKS.md §7.
@@ -14,7 +17,7 @@ root=$(pwd)
 out=${1:-$root/microkernel/dist}
 mkdir -p "$out"
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
-common="-C llvm-args=-unroll-runtime=false --remap-path-prefix=$root=/rvf-boot --remap-path-prefix=$cargo_home=/cargo -C debuginfo=0"
+common="-C link-arg=-zstack-size=65536 -C llvm-args=-unroll-runtime=false --remap-path-prefix=$root=/rvf-boot --remap-path-prefix=$cargo_home=/cargo -C debuginfo=0"
 for variant in baseline simd; do
   flags="$common"
   if [ "$variant" = simd ]; then flags="$flags -C target-feature=+simd128,+bulk-memory"; fi

@@ -14,11 +14,12 @@
 //! Compare two kernel builds by swapping `microkernel/dist/` between runs.
 
 use clap::Parser;
-use loader::runtime::abi::{self, Params};
-use loader::runtime::RunOutput;
-use rvf_bench::{graph, graph_query, native_source, pack, poisson_system, with_file, ALL, NO_SIMD};
-use rvf_pack::writer::SegmentSpec;
-use std::time::Instant;
+use rvf_bench::files::pack_sparse;
+use rvf_bench::runner::{with_file, InMemory, Variant};
+use rvf_bench::workload::{graph, graph_request, poisson_system};
+use rvf_host::{MatrixChoice, Request};
+use rvf_spec::abi::{Method, Report};
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 struct Args {
@@ -48,21 +49,40 @@ struct Args {
     native: bool,
 }
 
+/// What the timed queries add up to.
+#[derive(Default)]
+struct Totals {
+    time: Duration,
+    fuel: u64,
+    work: u64,
+    /// Per query: 8 bytes of SHAKE-256 of the output, the estimate's bytes.
+    digests: Vec<u8>,
+}
+
+impl Totals {
+    fn add(&mut self, output: &[u8], report: &Report, fuel: u64) {
+        self.fuel += fuel;
+        self.work += report.work;
+        self.digests
+            .extend_from_slice(&loader::hash::shake256::<8>(output));
+        self.digests
+            .extend_from_slice(&report.estimate.to_le_bytes());
+    }
+}
+
 fn main() {
     let a = Args::parse();
-    let (method, flags) = match a.method.as_str() {
-        "ppr-forward" => (abi::method::PPR_FORWARD, 0),
-        "ppr-backward" => (abi::method::PPR_BACKWARD, 0),
-        "walk-estimate" => (abi::method::WALK_ESTIMATE, 0),
-        "cg" => (abi::method::CG, 0),
-        "pcg" => (abi::method::CG, abi::FLAG_PRECONDITION),
-        "jacobi" => (abi::method::JACOBI, 0),
-        m => {
-            eprintln!("profile: unknown method '{m}' (see --help)");
-            std::process::exit(2);
-        }
+    let (method, precondition) = match a.method.as_str() {
+        "pcg" => (Method::Cg, true),
+        m => match Method::from_name(m) {
+            Some(m) if m != Method::Knn => (m, false),
+            _ => {
+                eprintln!("profile: unknown method '{m}' (see --help)");
+                std::process::exit(2);
+            }
+        },
     };
-    let global = matches!(method, abi::method::CG | abi::method::JACOBI);
+    let global = matches!(method, Method::Cg | Method::Jacobi);
     let (payload, n) = if global {
         let m = (a.n as f64).sqrt() as usize;
         let (system, b) = poisson_system(m);
@@ -71,59 +91,48 @@ fn main() {
         (graph(a.n, 5, 42).encode_segment(None, true).unwrap(), a.n)
     };
     let mut s = 7u64;
-    let queries: Vec<Params> = (0..a.reps)
-        .map(|_| Params {
-            flags,
+    let queries: Vec<Request> = (0..a.reps)
+        .map(|_| Request {
+            precondition,
             epsilon: a.eps,
-            num_walks: a.walks,
+            walks: a.walks,
             tol: 1e-8,
             max_iter: a.max_iter,
-            ..graph_query(method, n, &mut s)
+            ..graph_request(method, n, &mut s)
         })
         .collect();
+    let dir = tempfile::tempdir_in("target").unwrap();
+    let path = pack_sparse(dir.path(), "profile.rvf", payload);
 
-    let mut digests = Vec::new();
-    let mut fold = |out: &[u8], estimate: f64| {
-        digests.extend_from_slice(&loader::hash::shake256::<8>(out));
-        digests.extend_from_slice(&estimate.to_le_bytes());
-    };
-    let (t, fuel, work) = if a.native {
-        let mut work = 0;
-        let src = native_source(&payload);
+    let mut totals = Totals::default();
+    if a.native {
+        let memory = InMemory::read(&path);
+        let native = memory.native(MatrixChoice::Only);
         let t = Instant::now();
-        for p in &queries {
-            let out = microkernel::run(p, &[], &mut src.clone());
-            work += out.report.work;
-            fold(&out.output, out.report.estimate);
+        for q in &queries {
+            let out = native.run(q);
+            totals.add(&out.output, &out.report, 0);
         }
-        (t.elapsed(), 0, work)
+        totals.time = t.elapsed();
     } else {
-        let dir = tempfile::tempdir_in("target").unwrap();
-        let path = pack(
-            dir.path(),
-            "profile.rvf",
-            vec![SegmentSpec {
-                seg_type: 0x24,
-                payload: payload.into(),
-            }],
-        );
+        let variant = if a.baseline {
+            Variant::Baseline
+        } else {
+            Variant::Simd
+        };
         with_file(&path, |o| {
-            let host = if a.baseline { NO_SIMD } else { ALL };
             // The first query also hashes the data segment; keep it out.
-            let _ = o.run(host, &queries[0], &[]);
-            let (mut fuel, mut work) = (0, 0);
+            o.run(variant, &queries[0]);
             let t = Instant::now();
-            for p in &queries {
-                let out: RunOutput = o.run(host, p, &[]);
-                fuel += out.fuel_used;
-                work += out.report.work;
-                fold(&out.output, out.report.estimate);
+            for q in &queries {
+                let out = o.run(variant, q);
+                totals.add(&out.output, &out.report, out.fuel_used);
             }
-            (t.elapsed(), fuel, work)
-        })
-    };
+            totals.time = t.elapsed();
+        });
+    }
     let reps = a.reps.max(1) as u64;
-    let digest: [u8; 8] = loader::hash::shake256(&digests);
+    let digest: [u8; 8] = loader::hash::shake256(&totals.digests);
     println!(
         "{} n={n} {}: {:.3} ms/query, fuel/query {}, work/query {}, digest {}",
         a.method,
@@ -134,12 +143,9 @@ fn main() {
         } else {
             "wasmi SIMD"
         },
-        t.as_secs_f64() * 1e3 / reps as f64,
-        fuel / reps,
-        work / reps,
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        totals.time.as_secs_f64() * 1e3 / reps as f64,
+        totals.fuel / reps,
+        totals.work / reps,
+        rvf_spec::hex::encode(&digest)
     );
 }

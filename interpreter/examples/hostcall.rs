@@ -7,8 +7,8 @@
 //! about 5 % of a forward push.)
 
 use interpreter::{Limits, Sandbox};
-use microkernel::abi::{array, Params};
-use microkernel::source::ArraySource;
+use rvf_spec::abi::{array, Params};
+use rvf_spec::source::ArraySource;
 use std::time::Instant;
 
 const TRIPS: u32 = 1_000_000;

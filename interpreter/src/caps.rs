@@ -3,24 +3,20 @@
 //! what we report is by construction what the engine does (a test probes
 //! the engine with one tiny module per feature to confirm it).
 
-/// `WASM_FEAT_*` bits (as in `rvf_types::wasm_bootstrap`).
-pub mod feat {
-    pub const SIMD: u16 = 1 << 0;
-    pub const BULK_MEMORY: u16 = 1 << 1;
-    pub const MULTI_VALUE: u16 = 1 << 2;
-    pub const REFERENCE_TYPES: u16 = 1 << 3;
-    pub const THREADS: u16 = 1 << 4;
-    pub const TAIL_CALL: u16 = 1 << 5;
-    pub const GC: u16 = 1 << 6;
-    pub const EXCEPTION_HANDLING: u16 = 1 << 7;
-}
+use rvf_spec::format::{
+    WASM_FEAT_BULK_MEMORY, WASM_FEAT_MULTI_VALUE, WASM_FEAT_REFERENCE_TYPES, WASM_FEAT_SIMD,
+    WASM_FEAT_TAIL_CALL,
+};
 
 /// Everything wasmi 2.0 can run in this build: SIMD only with the `simd`
 /// cargo feature; never threads, GC or exception handling.
 pub const fn host_features() -> u16 {
-    let base = feat::BULK_MEMORY | feat::MULTI_VALUE | feat::REFERENCE_TYPES | feat::TAIL_CALL;
+    let base = WASM_FEAT_BULK_MEMORY
+        | WASM_FEAT_MULTI_VALUE
+        | WASM_FEAT_REFERENCE_TYPES
+        | WASM_FEAT_TAIL_CALL;
     if cfg!(feature = "simd") {
-        base | feat::SIMD
+        base | WASM_FEAT_SIMD
     } else {
         base
     }
@@ -37,10 +33,10 @@ pub fn configure(cfg: &mut wasmi::Config, bits: u16) {
         .wasm_multi_memory(false)
         .wasm_custom_page_sizes(false)
         .wasm_wide_arithmetic(false)
-        .wasm_bulk_memory(on(feat::BULK_MEMORY))
-        .wasm_multi_value(on(feat::MULTI_VALUE))
-        .wasm_reference_types(on(feat::REFERENCE_TYPES))
-        .wasm_tail_call(on(feat::TAIL_CALL));
+        .wasm_bulk_memory(on(WASM_FEAT_BULK_MEMORY))
+        .wasm_multi_value(on(WASM_FEAT_MULTI_VALUE))
+        .wasm_reference_types(on(WASM_FEAT_REFERENCE_TYPES))
+        .wasm_tail_call(on(WASM_FEAT_TAIL_CALL));
     #[cfg(feature = "simd")]
-    cfg.wasm_simd(on(feat::SIMD)).wasm_relaxed_simd(false);
+    cfg.wasm_simd(on(WASM_FEAT_SIMD)).wasm_relaxed_simd(false);
 }

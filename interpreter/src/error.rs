@@ -47,7 +47,7 @@ impl fmt::Display for SandboxError {
                 "module speaks solver ABI {}.{} but this host speaks {}.x",
                 found >> 16,
                 found & 0xFFFF,
-                microkernel::abi::ABI_MAJOR
+                rvf_spec::abi::ABI_MAJOR
             ),
             SandboxError::OutOfFuel { budget } => write!(f, "out of fuel (budget {budget})"),
             SandboxError::MemoryLimit { cap_bytes } => {

@@ -4,8 +4,8 @@
 //! panic the host. Counters record calls, rows and bytes served.
 
 use crate::limits::Limiter;
-use microkernel::abi::status;
-use microkernel::source::ArraySource;
+use rvf_spec::abi::status;
+use rvf_spec::source::ArraySource;
 use wasmi::{Caller, Extern, Linker, Memory};
 
 /// A hook run before the first bulk read of each array (the loader uses it
@@ -74,7 +74,7 @@ pub fn define(linker: &mut Linker<HostState<'_>>) -> Result<(), wasmi::Error> {
         "info",
         |mut caller: Caller<'_, HostState<'_>>, key: u32| -> i64 {
             caller.data_mut().stats.calls += 1;
-            use microkernel::source::DataSource;
+            use rvf_spec::source::DataSource;
             let mut src = caller.data().source;
             src.info(key)
         },
@@ -85,14 +85,16 @@ pub fn define(linker: &mut Linker<HostState<'_>>) -> Result<(), wasmi::Error> {
         |mut caller: Caller<'_, HostState<'_>>, array: u32, off: u64, len: u32, dst: u32| -> i32 {
             caller.data_mut().stats.calls += 1;
             let src = caller.data().source;
-            let bytes = src.array(array);
-            let Some(range) = usize::try_from(off)
-                .ok()
-                .and_then(|o| Some(o..o.checked_add(len as usize)?))
-                .and_then(|r| bytes.get(r))
-            else {
+            // The whole range must exist in the array and fit in guest
+            // memory before anything is written (never a partial read).
+            let fits = memory(&caller).is_some_and(|m| {
+                (dst as usize)
+                    .checked_add(len as usize)
+                    .is_some_and(|end| end <= m.data_size(&caller))
+            });
+            if src.range(array, off, len as u64).is_none() || !fits {
                 return refuse(&mut caller, status::HOST_READ);
-            };
+            }
             // Verify the array's segment before the first bulk read of it.
             let bit = 1u32 << (array.min(31));
             if caller.data().checked & bit == 0 {
@@ -105,11 +107,14 @@ pub fn define(linker: &mut Linker<HostState<'_>>) -> Result<(), wasmi::Error> {
                 }
                 caller.data_mut().checked |= bit;
             }
-            if write(&mut caller, dst, range) {
-                status::OK
-            } else {
-                refuse(&mut caller, status::HOST_READ)
+            let mut at = dst;
+            for piece in src.range(array, off, len as u64).into_iter().flatten() {
+                if !write(&mut caller, at, piece) {
+                    return refuse(&mut caller, status::HOST_READ);
+                }
+                at = at.wrapping_add(piece.len() as u32);
             }
+            status::OK
         },
     )?;
     linker.func_wrap(

@@ -26,7 +26,7 @@ pub mod sandbox;
 
 pub use error::SandboxError;
 pub use limits::Limits;
-pub use microkernel::abi;
+pub use rvf_spec::abi;
 pub use sandbox::{Admitted, RunOutput, Sandbox};
 
 /// The identity of the engine, as recorded in run receipts: everything in

@@ -13,8 +13,8 @@ use crate::host::{self, BulkReadCheck, HostState, HostStats};
 use crate::limits::{Limiter, Limits};
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use microkernel::abi::{self, Params, Report, PARAMS_LEN, REPORT_LEN};
-use microkernel::source::ArraySource;
+use rvf_spec::abi::{self, Params, Report, PARAMS_LEN, REPORT_LEN};
+use rvf_spec::source::ArraySource;
 use wasmi::{
     CompilationMode, Config, Engine, ExternType, Instance, Linker, Module, Store, TypedFunc,
 };
@@ -43,14 +43,15 @@ pub struct Sandbox {
     limits: Limits,
 }
 
-/// A module that validated under the sandbox's features and whose imports
-/// and exports match the ABI.
+/// A module that validated under the sandbox's features, whose imports and
+/// exports match the ABI, and that reports an ABI major this host speaks.
 /// It carries the sandbox that admitted it, so it always runs in the
 /// engine (and with the features and limits) it was validated for.
 #[derive(Clone)]
 pub struct Admitted {
     module: Module,
     sandbox: Sandbox,
+    abi_version: u32,
 }
 
 impl Admitted {
@@ -79,9 +80,10 @@ impl Admitted {
         )
     }
 
-    /// Instantiate (with no data and a small fuel budget) and ask the ABI version.
-    pub fn abi_version(&self) -> Result<u32, SandboxError> {
-        self.sandbox.abi_version(&self.module)
+    /// The ABI version the module reported when it was admitted (its
+    /// major is this host's).
+    pub fn abi_version(&self) -> u32 {
+        self.abi_version
     }
 }
 
@@ -187,9 +189,16 @@ impl Sandbox {
                 }
             }
         }
+        // Last, instantiate once (no data, small fuel) and ask the ABI
+        // version: a module that speaks another major is not admitted.
+        let version = self.abi_version(&module)?;
+        if version >> 16 != abi::ABI_MAJOR {
+            return Err(SandboxError::AbiMismatch { found: version });
+        }
         Ok(Admitted {
             module,
             sandbox: self.clone(),
+            abi_version: version,
         })
     }
 

@@ -2,8 +2,12 @@
 //! error within a bounded time, and the sandbox keeps working afterwards.
 
 use interpreter::{Limits, Sandbox, SandboxError};
-use microkernel::abi::{method, status, Params};
-use microkernel::source::ArraySource;
+use rvf_spec::abi::{method, status, Params};
+use rvf_spec::format::{
+    WASM_FEAT_BULK_MEMORY, WASM_FEAT_EXCEPTION_HANDLING, WASM_FEAT_GC, WASM_FEAT_MULTI_VALUE,
+    WASM_FEAT_REFERENCE_TYPES, WASM_FEAT_SIMD, WASM_FEAT_TAIL_CALL, WASM_FEAT_THREADS,
+};
+use rvf_spec::source::ArraySource;
 use std::time::{Duration, Instant};
 
 /// A module that speaks the ABI (`abi_module.wat.in`); `run` is the body
@@ -274,31 +278,29 @@ fn features_outside_the_sandbox_set_are_invalid() {
         Sandbox::new(0, limits()).admit(&m),
         Err(SandboxError::Invalid(_))
     ));
-    assert!(Sandbox::new(interpreter::caps::feat::SIMD, limits())
-        .admit(&m)
-        .is_ok());
+    assert!(Sandbox::new(WASM_FEAT_SIMD, limits()).admit(&m).is_ok());
 }
 
 #[test]
 fn host_capabilities_match_the_engine() {
     // Probe the engine with one module per feature: what it accepts is what
     // `host_features` reports.
-    use interpreter::caps::{feat, host_features};
+    use interpreter::caps::host_features;
     let probes: [(u16, &str); 5] = [
-        (feat::SIMD, "(func (result v128) v128.const i64x2 0 0)"),
+        (WASM_FEAT_SIMD, "(func (result v128) v128.const i64x2 0 0)"),
         (
-            feat::BULK_MEMORY,
+            WASM_FEAT_BULK_MEMORY,
             "(memory 1) (func i32.const 0 i32.const 0 i32.const 0 memory.copy)",
         ),
         (
-            feat::MULTI_VALUE,
+            WASM_FEAT_MULTI_VALUE,
             "(func (result i32 i32) i32.const 0 i32.const 0)",
         ),
         (
-            feat::REFERENCE_TYPES,
+            WASM_FEAT_REFERENCE_TYPES,
             "(func (result externref) ref.null extern)",
         ),
-        (feat::TAIL_CALL, "(func $f return_call $f)"),
+        (WASM_FEAT_TAIL_CALL, "(func $f return_call $f)"),
     ];
     let sb = Sandbox::new(0xFFFF, limits());
     for (bit, body) in probes {
@@ -309,7 +311,7 @@ fn host_capabilities_match_the_engine() {
     let threads = wat::parse_str("(module (memory 1 1 shared))").unwrap();
     assert!(matches!(sb.admit(&threads), Err(SandboxError::Invalid(_))));
     assert_eq!(
-        host_features() & (feat::THREADS | feat::GC | feat::EXCEPTION_HANDLING),
+        host_features() & (WASM_FEAT_THREADS | WASM_FEAT_GC | WASM_FEAT_EXCEPTION_HANDLING),
         0
     );
 }

@@ -7,7 +7,7 @@
 //! and overlapping entries are an error. Segment ids are not assumed unique.
 
 use crate::bytes::{align64, range};
-use crate::error::{Error, Result, SegIndex};
+use crate::error::{Error, ManifestFault, ManifestRejection, Result, SegIndex};
 use crate::hash::{verify_content_hash, HashStatus};
 use crate::header::{self, SegmentHeader, HEADER_LEN};
 use crate::manifest::{DirEntry, Manifest};
@@ -15,7 +15,6 @@ use alloc::vec::Vec;
 
 pub const ROOT_PAGE_LEN: u64 = 4096;
 pub const ROOT_PAGE_MAGIC: [u8; 4] = [0x30, 0x4D, 0x56, 0x52];
-pub const MANIFEST_TYPE: u8 = 0x05;
 /// Candidates whose payload exceeds this count against the parse budget.
 const HEAVY_PAYLOAD: u64 = 4096;
 const MAX_HEAVY_ATTEMPTS: u32 = 256;
@@ -196,6 +195,7 @@ pub fn find_latest_manifest(data: &[u8], end: u64, dialect: Dialect) -> Result<M
         Dialect::Legacy => &[1],
     };
     let mut rejected = 0u32;
+    let mut newest: Option<ManifestRejection> = None;
     for &stride in strides {
         let mut heavy_attempts = 0u32;
         let mut budget = (16u64 << 20).max(data.len() as u64);
@@ -207,7 +207,9 @@ pub fn find_latest_manifest(data: &[u8], end: u64, dialect: Dialect) -> Result<M
             pos &= !63;
         }
         loop {
-            if is_manifest_candidate(data, pos) {
+            // The byte-wise pass skips offsets the aligned pass already judged.
+            let seen = stride == 1 && strides[0] == 64 && pos.is_multiple_of(64);
+            if !seen && is_manifest_candidate(data, pos) {
                 if let Ok(seg) = segment_at(data, pos, end) {
                     let plen = seg.header.payload_length;
                     let heavy = plen > HEAVY_PAYLOAD;
@@ -218,12 +220,16 @@ pub fn find_latest_manifest(data: &[u8], end: u64, dialect: Dialect) -> Result<M
                         break;
                     }
                     budget -= plen;
-                    let hash_ok = !matches!(
-                        seg.hash_status(),
-                        HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)
-                    );
-                    match Manifest::parse(seg.payload) {
-                        Ok(manifest) if hash_ok => {
+                    let hash = seg.hash_status();
+                    let fault = match Manifest::parse(seg.payload) {
+                        _ if matches!(
+                            hash,
+                            HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)
+                        ) =>
+                        {
+                            ManifestFault::Hash(hash)
+                        }
+                        Ok(manifest) => {
                             return Ok(ManifestLocation {
                                 offset: pos,
                                 header: seg.header,
@@ -231,8 +237,10 @@ pub fn find_latest_manifest(data: &[u8], end: u64, dialect: Dialect) -> Result<M
                                 rejected_newer: rejected,
                             })
                         }
-                        _ => rejected += 1,
-                    }
+                        Err(e) => ManifestFault::Payload(e),
+                    };
+                    rejected += 1;
+                    newest.get_or_insert(ManifestRejection { offset: pos, fault });
                 }
             }
             if pos < stride {
@@ -241,15 +249,16 @@ pub fn find_latest_manifest(data: &[u8], end: u64, dialect: Dialect) -> Result<M
             pos -= stride;
         }
     }
-    Err(Error::ManifestNotFound)
+    Err(Error::ManifestNotFound { rejected, newest })
 }
 
 fn is_manifest_candidate(data: &[u8], pos: u64) -> bool {
-    header::looks_like_header(data, pos) && range(data, pos + 5, 1) == Some(&[MANIFEST_TYPE][..])
+    header::looks_like_header(data, pos)
+        && range(data, pos + 5, 1) == Some(&[rvf_spec::format::seg::MANIFEST][..])
 }
 
 /// An opened RVF file: a view over its bytes with a checked directory.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RvfFile<'a> {
     data: &'a [u8],
     end: u64,
@@ -360,14 +369,10 @@ impl<'a> RvfFile<'a> {
     }
     /// Segment `index` of the directory (already bounds-checked at parse).
     pub fn segment(&self, index: usize) -> Result<Segment<'a>> {
-        let e = self
-            .directory()
-            .get(index)
-            .ok_or(Error::DirectoryEntryOutOfBounds {
-                index,
-                offset: 0,
-                payload_length: 0,
-            })?;
+        let e = self.directory().get(index).ok_or(Error::NoSuchSegment {
+            index,
+            count: self.directory().len(),
+        })?;
         segment_at(self.data, e.offset, self.end)
     }
     /// Every directory segment with its index.

@@ -3,6 +3,8 @@
 //! Every variant names the rule that was broken and where (segment index
 //! and/or file offset), so a user can find the bad bytes with a hex dump.
 
+use crate::hash::HashStatus;
+use crate::manifest::ManifestError;
 use core::fmt;
 
 /// Which directory the segment index in an error refers to.
@@ -27,9 +29,12 @@ pub enum Error {
     /// An offset + length computation overflowed u64.
     OffsetOverflow { offset: u64, length: u64 },
     /// No valid MANIFEST_SEG was found scanning back from the tail.
-    ManifestNotFound,
-    /// The manifest payload at `offset` is malformed (`what` says how).
-    BadManifest { offset: u64, what: &'static str },
+    /// `rejected` candidates looked like manifests but failed; `newest`
+    /// says where the newest of them was and why.
+    ManifestNotFound {
+        rejected: u32,
+        newest: Option<ManifestRejection>,
+    },
     /// Directory entry `index` points outside the file.
     DirectoryEntryOutOfBounds {
         index: SegIndex,
@@ -44,12 +49,8 @@ pub enum Error {
     },
     /// Directory entries `first` and `second` describe overlapping byte ranges.
     OverlappingSegments { first: SegIndex, second: SegIndex },
-    /// A segment's `alignment_pad` disagrees with the dialect's layout.
-    BadAlignmentPad {
-        offset: u64,
-        found: u32,
-        expected: u32,
-    },
+    /// No directory entry `index` (the directory has `count`).
+    NoSuchSegment { index: SegIndex, count: usize },
     /// A typed payload (WASM / sparse / vector) is malformed.
     BadPayload {
         kind: PayloadKind,
@@ -62,11 +63,75 @@ pub enum Error {
         kind: PayloadKind,
         what: &'static str,
     },
-    /// I/O error opening or mapping a file (std only).
+    /// I/O error opening or mapping `path` (std only).
     Io {
+        path: alloc::string::String,
         what: &'static str,
         detail: alloc::string::String,
     },
+    /// `path` is not a regular file (a directory, FIFO, device, socket):
+    /// refused before anything is read, so nothing blocks.
+    NotAFile {
+        path: alloc::string::String,
+        kind: &'static str,
+    },
+}
+
+/// A manifest candidate the tail scan passed over, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManifestRejection {
+    /// File offset of the candidate's segment header.
+    pub offset: u64,
+    pub fault: ManifestFault,
+}
+
+/// Why a manifest candidate was passed over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ManifestFault {
+    /// Its content hash does not verify (or uses an algorithm we refuse).
+    Hash(HashStatus),
+    /// Its payload breaks a manifest rule.
+    Payload(ManifestError),
+}
+
+impl fmt::Display for ManifestRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.fault {
+            ManifestFault::Hash(h) => write!(
+                f,
+                "the newest candidate (offset {}) has content hash {}",
+                self.offset,
+                h.label()
+            ),
+            ManifestFault::Payload(e) => {
+                write!(f, "the newest candidate (offset {}): {e}", self.offset)
+            }
+        }
+    }
+}
+
+impl Error {
+    /// A stable machine name for the rule broken (the conformance set and
+    /// the JavaScript host use these names).
+    pub fn class(&self) -> &'static str {
+        match self {
+            Error::TruncatedHeader { .. } => "truncated_header",
+            Error::BadMagic { .. } => "bad_magic",
+            Error::BadVersion { .. } => "bad_version",
+            Error::PayloadPastEof { .. } => "payload_past_eof",
+            Error::OffsetOverflow { .. } => "offset_overflow",
+            Error::ManifestNotFound { .. } => "manifest_not_found",
+            Error::DirectoryEntryOutOfBounds { .. } => "directory_entry_out_of_bounds",
+            Error::DirectoryEntryMismatch { .. } => "directory_entry_mismatch",
+            Error::OverlappingSegments { .. } => "overlapping_segments",
+            Error::NoSuchSegment { .. } => "no_such_segment",
+            Error::BadPayload { .. } => "bad_payload",
+            Error::UnsupportedCompression { .. } => "unsupported_compression",
+            Error::CountOverflow { .. } => "count_overflow",
+            Error::Io { .. } => "io",
+            Error::NotAFile { .. } => "not_a_file",
+        }
+    }
 }
 
 /// The kind of typed payload an error refers to.
@@ -109,9 +174,18 @@ impl fmt::Display for Error {
             Error::OffsetOverflow { offset, length } => {
                 write!(f, "offset {offset} + length {length} overflows")
             }
-            Error::ManifestNotFound => f.write_str("no valid MANIFEST segment found in the file"),
-            Error::BadManifest { offset, what } => {
-                write!(f, "malformed manifest at offset {offset}: {what}")
+            Error::ManifestNotFound { rejected: 0, .. } => f.write_str(
+                "not an RVF file: no MANIFEST segment found scanning back from the end",
+            ),
+            Error::ManifestNotFound { rejected, newest } => {
+                write!(
+                    f,
+                    "no valid MANIFEST segment: {rejected} candidate(s) rejected"
+                )?;
+                if let Some(n) = newest {
+                    write!(f, "; {n}")?;
+                }
+                Ok(())
             }
             Error::DirectoryEntryOutOfBounds { index, offset, payload_length } => write!(
                 f,
@@ -123,9 +197,9 @@ impl fmt::Display for Error {
             Error::OverlappingSegments { first, second } => {
                 write!(f, "directory entries {first} and {second} overlap")
             }
-            Error::BadAlignmentPad { offset, found, expected } => write!(
+            Error::NoSuchSegment { index, count } => write!(
                 f,
-                "segment at offset {offset}: alignment_pad is {found}, layout needs {expected}"
+                "there is no segment {index}: the directory lists {count} (0..{count})"
             ),
             Error::BadPayload { kind, what } => write!(f, "malformed {kind} payload: {what}"),
             Error::UnsupportedCompression { offset, compression } => write!(
@@ -135,7 +209,11 @@ impl fmt::Display for Error {
             Error::CountOverflow { kind, what } => {
                 write!(f, "{kind} payload: {what} overflows")
             }
-            Error::Io { what, detail } => write!(f, "{what}: {detail}"),
+            Error::Io { path, what, detail } => write!(f, "{path}: {what}: {detail}"),
+            Error::NotAFile { path, kind } => write!(
+                f,
+                "{path}: is a {kind}, not a regular file (an RVF file is read as a whole file)"
+            ),
         }
     }
 }

@@ -8,15 +8,7 @@
 use sha3::digest::{ExtendableOutput, Update, XofReader};
 use sha3::Shake256;
 
-/// `checksum_algo` values of the segment header.
-pub mod algo {
-    /// Legacy: CRC32-rotation (≤ 0.4 writers) or XXH3-128 (0.5 reader accepts both).
-    pub const LEGACY: u8 = 0;
-    /// XXH3-128, stored as the u128 in little-endian byte order.
-    pub const XXH3_128: u8 = 1;
-    /// SHAKE-256, first 16 output bytes. Our default.
-    pub const SHAKE256_128: u8 = 2;
-}
+pub use rvf_spec::format::algo;
 
 /// SHAKE-256 with `N` output bytes.
 pub fn shake256<const N: usize>(data: &[u8]) -> [u8; N] {
@@ -120,9 +112,29 @@ pub enum HashRule {
     Shake256_128,
 }
 
+impl HashRule {
+    /// The algorithm's name, spelled as everywhere else (`rvf_spec::format`).
+    pub fn name(self) -> &'static str {
+        match self {
+            HashRule::CrcRotation => "CRC32-rotation",
+            HashRule::Xxh3_128 => rvf_spec::format::checksum_name(algo::XXH3_128),
+            HashRule::Shake256_128 => rvf_spec::format::checksum_name(algo::SHAKE256_128),
+        }
+    }
+}
+
 impl HashStatus {
     pub fn is_verified(self) -> bool {
         matches!(self, HashStatus::Verified(_))
+    }
+    /// A stable machine name (the conformance set, the JavaScript host).
+    pub fn class(self) -> &'static str {
+        match self {
+            HashStatus::Verified(_) => "verified",
+            HashStatus::NotSet => "not_set",
+            HashStatus::Mismatch => "mismatch",
+            HashStatus::UnsupportedAlgo(_) => "unsupported",
+        }
     }
     /// A short label for tables and JSON.
     pub fn label(self) -> &'static str {
@@ -177,14 +189,7 @@ pub fn upstream_fold(data: &[u8]) -> [u8; 32] {
 mod tests {
     use super::*;
 
-    fn hex(b: &[u8]) -> alloc::string::String {
-        use core::fmt::Write;
-        let mut s = alloc::string::String::new();
-        for x in b {
-            write!(s, "{x:02x}").unwrap();
-        }
-        s
-    }
+    use rvf_spec::hex::encode as hex;
 
     // Test vectors from ../shared/notes/rvf-wire.md §1.5 (checked there with
     // python xxhash / hashlib / zlib, independently of this code).

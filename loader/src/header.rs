@@ -9,8 +9,7 @@ use crate::error::{Error, Result};
 pub use rvf_types::SegmentHeader;
 
 pub const HEADER_LEN: u64 = 64;
-pub const SEGMENT_MAGIC: u32 = rvf_types::constants::SEGMENT_MAGIC;
-pub const SEGMENT_VERSION: u8 = rvf_types::constants::SEGMENT_VERSION;
+use rvf_spec::format::{SEGMENT_MAGIC, SEGMENT_VERSION};
 
 /// Decode the header at `offset`, checking only that 64 bytes exist, the
 /// magic and the version. Lengths are checked by the caller against its view
@@ -107,41 +106,4 @@ pub fn payload_end(offset: u64, h: &SegmentHeader, limit: u64) -> Result<u64> {
         });
     }
     Ok(end)
-}
-
-/// Human name of a segment type byte (unknown types are named by value).
-pub fn type_name(seg_type: u8) -> &'static str {
-    match seg_type {
-        0x00 => "INVALID",
-        0x01 => "VEC",
-        0x02 => "INDEX",
-        0x03 => "OVERLAY",
-        0x04 => "JOURNAL",
-        0x05 => "MANIFEST",
-        0x06 => "QUANT",
-        0x07 => "META",
-        0x08 => "HOT",
-        0x09 => "SKETCH",
-        0x0A => "WITNESS",
-        0x0B => "PROFILE",
-        0x0C => "CRYPTO",
-        0x0D => "META_IDX",
-        0x0E => "KERNEL",
-        0x0F => "EBPF",
-        0x10 => "WASM",
-        0x11 => "DASHBOARD",
-        0x20 => "COW_MAP",
-        0x21 => "REFCOUNT",
-        0x22 => "MEMBERSHIP",
-        0x23 => "DELTA",
-        crate::SPARSE_SEG_TYPE => "SPARSE",
-        0x30 => "TRANSFER_PRIOR",
-        0x31 => "POLICY_KERNEL",
-        0x32 => "COST_CURVE",
-        0x33 => "FEDERATED_MANIFEST",
-        0x34 => "DIFF_PRIVACY_PROOF",
-        0x35 => "REDACTION_LOG",
-        0x36 => "AGGREGATE_WEIGHTS",
-        _ => "UNKNOWN",
-    }
 }

@@ -11,7 +11,12 @@
 //! - [`header`]: the 64-byte segment header;
 //! - [`hash`]: content hashes by `checksum_algo`, SHAKE-256, upstream's fold;
 //! - [`wasm_seg`], [`sparse_seg`], [`vec_seg`], [`meta_seg`]: typed payloads;
-//! - [`verify`]: judging a parsed file (kept apart from parsing).
+//! - [`verify`]: judging a parsed file (kept apart from parsing);
+//! - [`witness`]: the witness chain across WITNESS segments.
+//!
+//! Selecting and running solver segments is `rvf-host`'s; this crate never
+//! executes anything and does not depend on the interpreter. Constants and
+//! names (segment types, roles, features) come from `rvf-spec`.
 //!
 //! Every offset and length from the file is checked with checked arithmetic
 //! against the real size before use, no count is trusted for an allocation,
@@ -29,8 +34,6 @@ pub mod hash;
 pub mod header;
 pub mod manifest;
 pub mod meta_seg;
-#[cfg(feature = "run")]
-pub mod runtime;
 pub mod sparse_seg;
 pub mod vec_seg;
 pub mod verify;
@@ -40,8 +43,7 @@ pub mod witness;
 #[cfg(feature = "std")]
 mod mmap;
 #[cfg(feature = "std")]
-pub use mmap::MappedFile;
+pub use mmap::{open_regular, MappedFile};
 
 pub use container::{Dialect, RvfFile, Segment};
-pub use error::{Error, PayloadKind, Result};
-pub use sparse_seg::SPARSE_SEG_TYPE;
+pub use error::{Error, ManifestFault, ManifestRejection, PayloadKind, Result};

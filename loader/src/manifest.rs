@@ -8,6 +8,51 @@
 
 use crate::bytes::Cursor;
 use alloc::vec::Vec;
+use core::fmt;
+
+/// Which rule a manifest payload breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ManifestError {
+    /// Shorter than the 22-byte fixed header.
+    TooShort { len: usize },
+    /// The payload ends inside the named part.
+    Truncated { part: &'static str },
+    /// `seg_count` directory entries of 25 bytes do not fit in what remains.
+    DirectoryCount { count: u32, room: usize },
+    /// The deletion count does not fit in what remains.
+    DeletionCount { count: u32, room: usize },
+    /// An `SHDG` hash trailer whose count does not consume the payload exactly.
+    HashTrailer { count: u32, room: usize },
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ManifestError::TooShort { len } => {
+                write!(
+                    f,
+                    "payload of {len} bytes is shorter than the 22-byte manifest header"
+                )
+            }
+            ManifestError::Truncated { part } => write!(f, "truncated inside the {part}"),
+            ManifestError::DirectoryCount { count, room } => write!(
+                f,
+                "seg_count {count} needs {} bytes of directory, {room} remain",
+                *count as u64 * DIR_ENTRY_LEN as u64
+            ),
+            ManifestError::DeletionCount { count, room } => write!(
+                f,
+                "deletion count {count} needs {} bytes, {room} remain",
+                *count as u64 * 8
+            ),
+            ManifestError::HashTrailer { count, room } => write!(
+                f,
+                "segment-hash trailer count {count} needs {} bytes, {room} remain",
+                *count as u64 * 24
+            ),
+        }
+    }
+}
 
 pub const FIDI_MARKER: u32 = 0x4649_4449;
 pub const SHDG_MARKER: u32 = 0x4744_4853;
@@ -91,62 +136,73 @@ impl Manifest {
         }
     }
 
-    /// Parse a manifest payload. `Err` carries a short description of the rule broken.
-    pub fn parse(payload: &[u8]) -> Result<Manifest, &'static str> {
+    /// Parse a manifest payload, naming the rule broken when it does not.
+    pub fn parse(payload: &[u8]) -> Result<Manifest, ManifestError> {
         if payload.len() < FIXED_LEN {
-            return Err("payload shorter than the 22-byte manifest header");
+            return Err(ManifestError::TooShort { len: payload.len() });
         }
+        let cut = |part| ManifestError::Truncated { part };
         let mut c = Cursor::new(payload);
-        let epoch = c.u32().ok_or("truncated")?;
-        let dimension = c.u16().ok_or("truncated")?;
-        let total_vectors = c.u64().ok_or("truncated")?;
-        let seg_count = c.u32().ok_or("truncated")? as usize;
-        let profile_id = c.u8().ok_or("truncated")?;
-        let metric_id = c.u8().ok_or("truncated")?;
-        c.take(2).ok_or("truncated")?;
-        if seg_count > c.remaining() / DIR_ENTRY_LEN {
-            return Err("seg_count exceeds what the payload holds");
+        let epoch = c.u32().ok_or(cut("header"))?;
+        let dimension = c.u16().ok_or(cut("header"))?;
+        let total_vectors = c.u64().ok_or(cut("header"))?;
+        let seg_count = c.u32().ok_or(cut("header"))?;
+        let profile_id = c.u8().ok_or(cut("header"))?;
+        let metric_id = c.u8().ok_or(cut("header"))?;
+        c.take(2).ok_or(cut("header"))?;
+        if seg_count as usize > c.remaining() / DIR_ENTRY_LEN {
+            return Err(ManifestError::DirectoryCount {
+                count: seg_count,
+                room: c.remaining(),
+            });
         }
-        let mut directory = Vec::with_capacity(seg_count);
+        let mut directory = Vec::with_capacity(seg_count as usize);
         for _ in 0..seg_count {
             directory.push(DirEntry {
-                segment_id: c.u64().ok_or("truncated directory")?,
-                offset: c.u64().ok_or("truncated directory")?,
-                payload_length: c.u64().ok_or("truncated directory")?,
-                seg_type: c.u8().ok_or("truncated directory")?,
+                segment_id: c.u64().ok_or(cut("directory"))?,
+                offset: c.u64().ok_or(cut("directory"))?,
+                payload_length: c.u64().ok_or(cut("directory"))?,
+                seg_type: c.u8().ok_or(cut("directory"))?,
             });
         }
         let mut deleted_ids = Vec::new();
         if c.remaining() >= 4 {
-            let del_count = c.u32().ok_or("truncated")? as usize;
-            if del_count > c.remaining() / 8 {
-                return Err("deletion count exceeds what the payload holds");
+            let del_count = c.u32().ok_or(cut("deletion list"))?;
+            if del_count as usize > c.remaining() / 8 {
+                return Err(ManifestError::DeletionCount {
+                    count: del_count,
+                    room: c.remaining(),
+                });
             }
-            deleted_ids.reserve_exact(del_count);
+            deleted_ids.reserve_exact(del_count as usize);
             for _ in 0..del_count {
-                deleted_ids.push(c.u64().ok_or("truncated deletion list")?);
+                deleted_ids.push(c.u64().ok_or(cut("deletion list"))?);
             }
         }
         let mut file_identity = None;
         if c.remaining() >= 4 + FILE_IDENTITY_LEN && c.peek_u32() == Some(FIDI_MARKER) {
             c.u32();
-            file_identity = FileIdentity::from_bytes(c.take(FILE_IDENTITY_LEN).ok_or("truncated")?);
+            file_identity =
+                FileIdentity::from_bytes(c.take(FILE_IDENTITY_LEN).ok_or(cut("file identity"))?);
         }
         let mut segment_hashes = None;
         if c.remaining() >= 8 && c.peek_u32() == Some(SHDG_MARKER) {
             c.u32();
-            let count = c.u32().ok_or("truncated")? as usize;
+            let count = c.u32().ok_or(cut("hash trailer"))?;
             // As upstream: a present trailer must consume the payload exactly.
-            if count.checked_mul(24) != Some(c.remaining()) {
-                return Err("segment-hash trailer does not match its count");
+            if (count as usize).checked_mul(24) != Some(c.remaining()) {
+                return Err(ManifestError::HashTrailer {
+                    count,
+                    room: c.remaining(),
+                });
             }
-            let mut v = Vec::with_capacity(count);
+            let mut v = Vec::with_capacity(count as usize);
             for _ in 0..count {
-                let id = c.u64().ok_or("truncated")?;
+                let id = c.u64().ok_or(cut("hash trailer"))?;
                 let h: [u8; 16] = c
                     .take(16)
                     .and_then(|s| s.try_into().ok())
-                    .ok_or("truncated")?;
+                    .ok_or(cut("hash trailer"))?;
                 v.push((id, h));
             }
             segment_hashes = Some(v);
@@ -203,10 +259,26 @@ mod tests {
     fn huge_counts_are_refused_without_allocating() {
         let mut p = alloc::vec![0u8; 22];
         p[14..18].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(Manifest::parse(&p).is_err());
+        assert_eq!(
+            Manifest::parse(&p),
+            Err(ManifestError::DirectoryCount {
+                count: u32::MAX,
+                room: 0
+            })
+        );
         let mut p = alloc::vec![0u8; 26];
         p[22..26].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(Manifest::parse(&p).is_err());
+        assert_eq!(
+            Manifest::parse(&p),
+            Err(ManifestError::DeletionCount {
+                count: u32::MAX,
+                room: 0
+            })
+        );
+        assert_eq!(
+            Manifest::parse(&[0; 21]),
+            Err(ManifestError::TooShort { len: 21 })
+        );
     }
 
     #[test]

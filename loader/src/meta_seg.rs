@@ -3,9 +3,9 @@
 //! `rvf_types`, whose decoder bounds every count by the input.
 
 use crate::error::{Error, PayloadKind, Result};
-pub use rvf_types::metadata::{FileMetadataRecord, MetadataSegment, MetadataValue};
-
-pub const META_SEG_TYPE: u8 = 0x07;
+pub use rvf_types::metadata::{
+    FileMetadataRecord, MetadataDecodeError, MetadataSegment, MetadataValue,
+};
 
 /// Decode a META payload.
 pub fn decode(payload: &[u8]) -> Result<MetadataSegment> {

@@ -12,7 +12,6 @@ use crate::error::{Error, PayloadKind, Result};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-pub const SPARSE_SEG_TYPE: u8 = 0x24;
 pub const SPARSE_MAGIC: [u8; 4] = *b"RVSP";
 pub const SPARSE_VERSION: u16 = 1;
 pub const SPARSE_HEADER_LEN: u64 = 64;

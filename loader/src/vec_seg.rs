@@ -7,7 +7,6 @@
 use crate::bytes::{range, u16_at, u32_at, u64_at};
 use crate::error::{Error, PayloadKind, Result};
 
-pub const VEC_SEG_TYPE: u8 = 0x01;
 pub const VEC_HEADER_LEN: u64 = 6;
 
 /// A view of a runtime-format vector segment.

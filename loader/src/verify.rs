@@ -6,10 +6,11 @@ use crate::container::{Dialect, RvfFile, Segment};
 use crate::error::Error;
 use crate::hash::HashStatus;
 use crate::meta_seg;
-use crate::sparse_seg::{SparseMatrix, SPARSE_SEG_TYPE};
-use crate::vec_seg::{VectorSegment, VEC_SEG_TYPE};
-use crate::wasm_seg::{BytecodeHashStatus, WasmSegment, WASM_SEG_TYPE};
+use crate::sparse_seg::SparseMatrix;
+use crate::vec_seg::VectorSegment;
+use crate::wasm_seg::{BytecodeHashStatus, WasmSegment};
 use alloc::vec::Vec;
+use rvf_spec::format::seg;
 
 /// One finding about one segment.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +60,7 @@ impl Finding {
 impl core::fmt::Display for Finding {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            Finding::HashVerified(r) => write!(f, "content hash verified ({r:?})"),
+            Finding::HashVerified(r) => write!(f, "content hash verified ({})", r.name()),
             Finding::HashNotSet => f.write_str("content hash not set (unverified)"),
             Finding::HashMismatch => f.write_str("content hash MISMATCH"),
             Finding::HashAlgoUnsupported(a) => write!(f, "checksum_algo {a} unsupported"),
@@ -158,21 +159,21 @@ pub fn verify_segment(
     }
     if h.compression == 0 {
         match h.seg_type {
-            WASM_SEG_TYPE => match WasmSegment::parse(seg.payload) {
+            seg::WASM => match WasmSegment::parse(seg.payload) {
                 Ok(w) => findings.push(Finding::Bytecode(w.bytecode_hash_status())),
                 Err(e) => findings.push(Finding::Payload(e)),
             },
-            SPARSE_SEG_TYPE => {
+            seg::SPARSE => {
                 if let Err(e) = SparseMatrix::parse(seg.payload).and_then(|m| m.validate()) {
                     findings.push(Finding::Payload(e));
                 }
             }
-            VEC_SEG_TYPE => {
+            seg::VEC => {
                 if let Err(e) = VectorSegment::parse(seg.payload) {
                     findings.push(Finding::Payload(e));
                 }
             }
-            meta_seg::META_SEG_TYPE => {
+            seg::META => {
                 if let Err(e) = meta_seg::decode(seg.payload) {
                     findings.push(Finding::Payload(e));
                 }

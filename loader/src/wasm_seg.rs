@@ -7,9 +7,8 @@
 
 use crate::error::{Error, PayloadKind, Result};
 use crate::hash::{shake256, upstream_fold};
-pub use rvf_types::wasm_bootstrap::{WasmHeader, WASM_MAGIC};
+pub use rvf_spec::format::{WasmHeader, WASM_MAGIC};
 
-pub const WASM_SEG_TYPE: u8 = 0x10;
 pub const WASM_HEADER_LEN: usize = 64;
 
 fn bad(what: &'static str) -> Error {
@@ -87,70 +86,4 @@ pub fn bytecode_hash_status(stored: &[u8; 32], bytecode: &[u8]) -> BytecodeHashS
     } else {
         BytecodeHashStatus::Mismatch
     }
-}
-
-pub fn role_name(role: u8) -> &'static str {
-    match role {
-        0 => "microkernel",
-        1 => "interpreter",
-        2 => "combined",
-        3 => "extension",
-        4 => "control-plane",
-        _ => "unknown",
-    }
-}
-
-pub fn target_name(target: u8) -> &'static str {
-    match target {
-        0 => "wasm32",
-        1 => "wasi-p1",
-        2 => "wasi-p2",
-        3 => "browser",
-        4 => "bare-tile",
-        _ => "unknown",
-    }
-}
-
-/// Names of the `WASM_FEAT_*` bits.
-pub const FEATURE_NAMES: [(u16, &str); 8] = [
-    (1 << 0, "simd"),
-    (1 << 1, "bulk-memory"),
-    (1 << 2, "multi-value"),
-    (1 << 3, "reference-types"),
-    (1 << 4, "threads"),
-    (1 << 5, "tail-call"),
-    (1 << 6, "gc"),
-    (1 << 7, "exception-handling"),
-];
-
-/// Write the feature bits as a comma-separated list ("none" for 0).
-pub fn features_to_string(bits: u16) -> alloc::string::String {
-    let mut s = alloc::string::String::new();
-    for (bit, name) in FEATURE_NAMES {
-        if bits & bit != 0 {
-            if !s.is_empty() {
-                s.push(',');
-            }
-            s.push_str(name);
-        }
-    }
-    let unknown = bits & 0xFF00;
-    if unknown != 0 {
-        if !s.is_empty() {
-            s.push(',');
-        }
-        s.push_str(&alloc::format!("unknown({unknown:#06x})"));
-    }
-    if s.is_empty() {
-        s.push_str("none");
-    }
-    s
-}
-
-/// Parse a feature name as used on the command line.
-pub fn feature_from_name(name: &str) -> Option<u16> {
-    FEATURE_NAMES
-        .iter()
-        .find(|(_, n)| *n == name)
-        .map(|(b, _)| *b)
 }

@@ -9,7 +9,6 @@ use crate::container::RvfFile;
 use crate::hash::shake256;
 use alloc::vec::Vec;
 
-pub const WITNESS_SEG_TYPE: u8 = 0x0A;
 pub const ENTRY_LEN: usize = 73;
 pub const TYPE_COMPUTATION: u8 = 0x02;
 
@@ -50,6 +49,24 @@ pub enum ChainError {
     BrokenLink { segment: usize, entry: usize },
 }
 
+impl core::fmt::Display for ChainError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ChainError::Truncated { segment } => write!(
+                f,
+                "witness segment {segment} is not a whole number of 73-byte entries (nor one legacy record)"
+            ),
+            ChainError::BrokenLink { segment, entry } => write!(
+                f,
+                "witness chain broken at entry {entry} (segment {segment}): it does not link to the entry before it"
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for ChainError {}
+
 /// The result of walking all witness segments.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chain {
@@ -78,7 +95,7 @@ pub fn verify_chain(file: &RvfFile<'_>) -> Result<Chain, ChainError> {
         .directory()
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.seg_type == WITNESS_SEG_TYPE)
+        .filter(|(_, e)| e.seg_type == rvf_spec::format::seg::WITNESS)
         .map(|(i, e)| (e.offset, i))
         .collect();
     segs.sort_unstable();

@@ -1,13 +1,15 @@
 //! Conjugate gradient (Hestenes–Stiefel), optionally Jacobi-preconditioned,
-//! for symmetric positive definite systems. x₀ = 0; stops when
-//! ‖r‖ < tol·‖b‖ (scipy's rule, so iteration counts compare); reports the
-//! *recomputed* relative residual ‖b − Ax‖/‖b‖. Breakdown (pᵀAp ≤ 0 or NaN)
-//! is an error, not a silent result.
+//! for symmetric positive definite systems. x₀ = 0; stops when the
+//! recurrence residual ‖r‖ < tol·‖b‖ (scipy's rule, so iteration counts
+//! compare), then judges convergence on the *recomputed* relative residual
+//! ‖b − Ax‖/‖b‖: below tol is converged; above it (tol below what f64
+//! reaches for the system) is NOT_CONVERGED with detail RESIDUAL_FLOOR,
+//! never a silent "ok". Breakdown (pᵀAp ≤ 0 or NaN) is an error.
 
-use crate::abi::{status, Params, FLAG_PRECONDITION};
 use crate::csr::zeroed;
 use crate::linalg::{dot, fixed_sum, norm, xpby, Csr};
 use alloc::vec::Vec;
+use rvf_spec::abi::{detail, status, Params, FLAG_PRECONDITION};
 
 pub struct Solution {
     pub x: Vec<f64>,
@@ -15,6 +17,29 @@ pub struct Solution {
     pub rel_residual: f64,
     pub converged: bool,
     pub status: i32,
+    pub detail: u32,
+}
+
+impl Solution {
+    /// Judge a finished iteration: converged by the recurrence and by the
+    /// recomputed residual `rel` against `tol`, or why not.
+    pub fn judged(x: Vec<f64>, iterations: u64, rel: f64, recurrence_ok: bool, tol: f64) -> Self {
+        let (converged, status, detail) = if !recurrence_ok {
+            (false, status::NOT_CONVERGED, detail::ITERATION_CAP)
+        } else if rel < tol || rel == 0.0 {
+            (true, status::OK, detail::NONE)
+        } else {
+            (false, status::NOT_CONVERGED, detail::RESIDUAL_FLOOR)
+        };
+        Solution {
+            x,
+            iterations,
+            rel_residual: rel,
+            converged,
+            status,
+            detail,
+        }
+    }
 }
 
 /// ‖b − Ax‖ / ‖b‖ (0 when b = 0 and x = 0).
@@ -138,17 +163,7 @@ pub fn solve(a: &Csr, b: &[f64], p: &Params) -> Result<Solution, i32> {
         xpby(if precond { &z } else { &r }, beta, &mut pv);
     }
     let rel = relative_residual(a, &x, b)?;
-    Ok(Solution {
-        x,
-        iterations: it,
-        rel_residual: rel,
-        converged,
-        status: if converged {
-            status::OK
-        } else {
-            status::NOT_CONVERGED
-        },
-    })
+    Ok(Solution::judged(x, it, rel, converged, p.tol))
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! host once, then validate it before any arithmetic: square, row_ptr from
 //! 0, monotone, ending at nnz; every column < n; every value finite.
 
-use crate::abi::{array, info, status};
 use crate::linalg::Csr;
-use crate::source::DataSource;
 use alloc::vec::Vec;
+use rvf_spec::abi::{array, detail, info, status, Fault};
+use rvf_spec::source::DataSource;
 
 /// Allocate `n` zeroed elements, or OUT_OF_MEMORY. Goes through
 /// `alloc_zeroed`, which the wasm allocator serves without writing when the
@@ -50,33 +50,37 @@ impl LeToNative for f64 {
 }
 
 /// Load and validate the square system (A, b).
-pub fn load_system(src: &mut impl DataSource) -> Result<(Csr, Vec<f64>), i32> {
+pub fn load_system(src: &mut impl DataSource) -> Result<(Csr, Vec<f64>), Fault> {
     let (rows, cols, nnz) = (
         src.info(info::ROWS),
         src.info(info::COLS),
         src.info(info::NNZ),
     );
+    let structure = Fault::new(status::BAD_DATA, detail::STRUCTURE);
     if rows < 0 || nnz < 0 {
-        return Err(status::MISSING_DATA);
+        return Err(Fault::new(status::MISSING_DATA, detail::NO_MATRIX));
     }
-    if rows != cols || rows == 0 {
-        return Err(status::BAD_DATA);
+    if rows != cols {
+        return Err(Fault::new(status::BAD_DATA, detail::NOT_SQUARE));
+    }
+    if rows == 0 {
+        return Err(structure);
     }
     if src.info(info::HAS_RHS) != 1 {
-        return Err(status::MISSING_DATA);
+        return Err(Fault::new(status::MISSING_DATA, detail::NO_RHS));
     }
     let (n, nnz): (usize, usize) = (
-        usize::try_from(rows).map_err(|_| status::BAD_DATA)?,
-        usize::try_from(nnz).map_err(|_| status::BAD_DATA)?,
+        usize::try_from(rows).map_err(|_| structure)?,
+        usize::try_from(nnz).map_err(|_| structure)?,
     );
-    let n1 = n.checked_add(1).ok_or(status::BAD_DATA)?;
+    let n1 = n.checked_add(1).ok_or(structure)?;
     let row_ptr: Vec<u32> = read_array(src, array::ROW_PTR, n1)?;
     let col: Vec<u32> = read_array(src, array::COL_IDX, nnz)?;
     let val: Vec<f64> = read_array(src, array::VALUES, nnz)?;
     let b: Vec<f64> = read_array(src, array::RHS, n)?;
     if val.iter().chain(&b).any(|v| !v.is_finite()) {
-        return Err(status::BAD_DATA);
+        return Err(Fault::new(status::BAD_DATA, detail::NON_FINITE));
     }
-    let a = Csr::new(n, row_ptr, col, val).ok_or(status::BAD_DATA)?;
+    let a = Csr::new(n, row_ptr, col, val).ok_or(structure)?;
     Ok((a, b))
 }

@@ -4,31 +4,16 @@
 //! a rigorous bound on the spectral radius (no power-iteration guess), and
 //! the iteration converges. Otherwise the method refuses with NOT_DOMINANT.
 
-use crate::abi::{status, Params};
 use crate::cg::{relative_residual, Solution};
 use crate::csr::zeroed;
 use crate::linalg::{norm, Csr};
 use alloc::vec::Vec;
+use rvf_spec::abi::{detail, status, Params};
 
-/// min over rows of (|aᵢᵢ| − Σⱼ≠ᵢ|aᵢⱼ|) / |aᵢᵢ|; −∞ when a diagonal is 0.
+/// The relative dominance margin of `a` (`rvf_spec::rules`, the one
+/// definition the packer records and this method enforces).
 pub fn dominance_margin(a: &Csr) -> f64 {
-    let mut m = f64::INFINITY;
-    for (i, (cols, vals)) in a.rows().enumerate() {
-        let (mut d, mut off) = (0.0f64, 0.0f64);
-        for (c, v) in cols.iter().zip(vals) {
-            if *c as usize == i {
-                d += *v;
-            } else {
-                off += libm::fabs(*v);
-            }
-        }
-        let d = libm::fabs(d);
-        if d == 0.0 {
-            return f64::NEG_INFINITY;
-        }
-        m = m.min((d - off) / d);
-    }
-    m
+    rvf_spec::rules::dominance_margin(a.rows())
 }
 
 pub fn solve(a: &Csr, b: &[f64], p: &Params) -> Result<(Solution, f64), i32> {
@@ -57,19 +42,19 @@ pub fn solve(a: &Csr, b: &[f64], p: &Params) -> Result<(Solution, f64), i32> {
         it += 1;
     }
     let rel = relative_residual(a, &x, b)?;
-    let st = if converged {
-        status::OK
+    // The loop judged the true residual itself: only the cap can stop it short.
+    let (status, detail) = if converged {
+        (status::OK, detail::NONE)
     } else {
-        status::NOT_CONVERGED
+        (status::NOT_CONVERGED, detail::ITERATION_CAP)
     };
-    Ok((
-        Solution {
-            x,
-            iterations: it,
-            rel_residual: rel,
-            converged,
-            status: st,
-        },
-        margin,
-    ))
+    let sol = Solution {
+        x,
+        iterations: it,
+        rel_residual: rel,
+        converged,
+        status,
+        detail,
+    };
+    Ok((sol, margin))
 }

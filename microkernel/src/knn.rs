@@ -5,11 +5,11 @@
 //! computes the same sums straight from the f32 bytes (`fused`), same bits.
 //! Ties are broken by row index.
 
-use crate::abi::{array, info, metric, status, Params};
 use crate::csr::zeroed;
 use crate::linalg::dot;
-use crate::source::DataSource;
 use alloc::vec::Vec;
+use rvf_spec::abi::{array, detail, info, metric, status, Fault, Params};
+use rvf_spec::source::DataSource;
 
 const CHUNK_ROWS: usize = 256;
 
@@ -147,23 +147,30 @@ mod fused {
 }
 
 /// `query`: dim × f32 little-endian bytes.
-pub fn search(src: &mut impl DataSource, p: &Params, query: &[u8]) -> Result<KnnResult, i32> {
+pub fn search(src: &mut impl DataSource, p: &Params, query: &[u8]) -> Result<KnnResult, Fault> {
     let (dim, count) = (src.info(info::VEC_DIM), src.info(info::VEC_COUNT));
     if dim <= 0 || count < 0 {
-        return Err(status::MISSING_DATA);
+        return Err(Fault::new(status::MISSING_DATA, detail::NO_VECTORS));
     }
     let dim = dim as usize;
-    if query.len() != dim * 4 || p.k == 0 || p.metric > metric::COSINE {
-        return Err(status::BAD_PARAMS);
+    let bad = |d| Err(Fault::new(status::BAD_PARAMS, d));
+    if query.len() != dim * 4 {
+        return bad(detail::QUERY_LENGTH);
+    }
+    if p.k == 0 {
+        return bad(detail::K);
+    }
+    if p.metric > metric::COSINE {
+        return bad(detail::METRIC);
     }
     let mut q: Vec<f64> = zeroed(dim)?;
     if !decode_f32s(query, &mut q) {
-        return Err(status::BAD_PARAMS);
+        return bad(detail::QUERY_VALUE);
     }
     let qnorm = libm::sqrt(dot(&q, &q));
     let stride = 8 + 4 * dim;
     let k = (p.k as usize).min(count as usize);
-    let mut best: Vec<(f64, u32)> = Vec::with_capacity(k + 1);
+    let mut best = Best::with_capacity(k)?;
     let mut buf: Vec<u8> = zeroed(CHUNK_ROWS * stride)?;
     let mut x: Vec<f64> = zeroed(dim)?;
     let mut row = 0usize;
@@ -176,18 +183,111 @@ pub fn search(src: &mut impl DataSource, p: &Params, query: &[u8]) -> Result<Knn
         )?;
         for j in 0..m {
             let rb = &buf[j * stride + 8..(j + 1) * stride];
-            let d = row_distance(p.metric, &q, qnorm, rb, &mut x).ok_or(status::BAD_DATA)?;
-            let idx = (row + j) as u32;
-            if best.len() < k || (d, idx) < best[best.len() - 1] {
-                let pos = best.partition_point(|e| *e < (d, idx));
-                best.insert(pos, (d, idx));
-                best.truncate(k);
-            }
+            let d = row_distance(p.metric, &q, qnorm, rb, &mut x)
+                .ok_or(Fault::new(status::BAD_DATA, detail::NON_FINITE_VECTOR))?;
+            best.offer(d, (row + j) as u32);
         }
         row += m;
     }
     Ok(KnnResult {
-        hits: best.into_iter().map(|(d, i)| (i, d)).collect(),
+        hits: best.into_sorted(),
         scanned: count as u64,
     })
+}
+
+/// The k best (distance, index) pairs seen so far, as a max-heap on
+/// (distance, index): the worst kept pair is at the top, so each offer is
+/// O(log k) and a scan of n rows O(n log k). Distances are finite (rows
+/// with a NaN or an infinity are refused), so `<` on the pairs is a total
+/// order.
+struct Best {
+    heap: Vec<(f64, u32)>,
+    k: usize,
+}
+
+impl Best {
+    fn with_capacity(k: usize) -> Result<Best, Fault> {
+        let mut heap = Vec::new();
+        heap.try_reserve_exact(k)
+            .map_err(|_| Fault::from(status::OUT_OF_MEMORY))?;
+        Ok(Best { heap, k })
+    }
+
+    fn offer(&mut self, d: f64, idx: u32) {
+        let h = &mut self.heap;
+        if h.len() < self.k {
+            h.push((d, idx));
+            // Sift up.
+            let mut i = h.len() - 1;
+            while i > 0 {
+                let parent = (i - 1) / 2;
+                if h[parent] < h[i] {
+                    h.swap(parent, i);
+                    i = parent;
+                } else {
+                    break;
+                }
+            }
+        } else if self.k > 0 && (d, idx) < h[0] {
+            h[0] = (d, idx);
+            sift_down(h, 0);
+        }
+    }
+
+    /// (index, distance) sorted by (distance, index): heapsort in place
+    /// (no general sort is linked into the module).
+    fn into_sorted(mut self) -> Vec<(u32, f64)> {
+        let h = &mut self.heap;
+        for end in (1..h.len()).rev() {
+            h.swap(0, end);
+            sift_down(&mut h[..end], 0);
+        }
+        self.heap.into_iter().map(|(d, i)| (i, d)).collect()
+    }
+}
+
+/// Restore the max-heap below `i`.
+fn sift_down(h: &mut [(f64, u32)], mut i: usize) {
+    loop {
+        let (l, r) = (2 * i + 1, 2 * i + 2);
+        let mut top = i;
+        if l < h.len() && h[top] < h[l] {
+            top = l;
+        }
+        if r < h.len() && h[top] < h[r] {
+            top = r;
+        }
+        if top == i {
+            return;
+        }
+        h.swap(i, top);
+        i = top;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Best;
+
+    /// The heap keeps exactly what sorting everything and cutting at k
+    /// keeps, ties by index, for every k.
+    #[test]
+    fn best_k_equals_sort_and_cut() {
+        let mut s = 99u64;
+        let rows: Vec<(f64, u32)> = (0..300u32)
+            .map(|i| {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1);
+                (((s >> 33) % 17) as f64 - 8.0, i)
+            })
+            .collect();
+        for k in [1usize, 2, 5, 16, 17, 299, 300] {
+            let mut b = Best::with_capacity(k).unwrap();
+            rows.iter().for_each(|&(d, i)| b.offer(d, i));
+            let mut want = rows.clone();
+            want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            want.truncate(k);
+            let want: Vec<(u32, f64)> = want.into_iter().map(|(d, i)| (i, d)).collect();
+            assert_eq!(b.into_sorted(), want, "k = {k}");
+        }
+    }
 }

@@ -12,7 +12,9 @@
 //!
 //! No clock, no OS randomness (seeds are parameters), fixed summation
 //! order, NaN/inf inputs rejected, NaNs canonicalized on output, budgets are
-//! counts. The kernel reads data only through [`source::DataSource`].
+//! counts. The kernel reads data only through `rvf_spec::source::DataSource`
+//! (the four `rvf` imports); the ABI it speaks is `rvf_spec::abi`. No host
+//! code lives here.
 
 #![cfg_attr(not(test), no_std)]
 // `!(x > 0.0)` is deliberate throughout: it is also true for NaN.
@@ -20,7 +22,6 @@
 
 extern crate alloc;
 
-pub mod abi;
 pub mod cg;
 pub mod csr;
 pub mod jacobi;
@@ -31,7 +32,6 @@ pub mod push;
 pub mod radix;
 pub mod rng;
 pub mod run;
-pub mod source;
 pub mod walk;
 
 #[cfg(target_arch = "wasm32")]

@@ -14,12 +14,12 @@
 //! Both touch only the rows they push and keep state in a hash map, so the
 //! work is independent of n. Node order is FIFO; output sorted by node.
 
-use crate::abi::{info, set, status, Params};
 use crate::nodemap::NodeMap;
 use crate::radix;
-use crate::source::DataSource;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
+use rvf_spec::abi::{detail, info, set, status, Fault, Params};
+use rvf_spec::source::DataSource;
 
 /// The push state of one touched node.
 #[derive(Clone, Copy, Debug, Default)]
@@ -75,7 +75,7 @@ impl Nodes {
         nodes: &[u32],
         n: i64,
         idx: &mut Vec<u32>,
-    ) -> Result<(), i32> {
+    ) -> Result<(), Fault> {
         // Buffers only ever grow (never re-zeroed per row), like `RowBuf`.
         for buf in [&mut *idx, &mut self.fresh] {
             if buf.len() < nodes.len() {
@@ -86,7 +86,7 @@ impl Nodes {
         let added = self
             .index
             .get_or_insert_batch(nodes, n as u64, first, idx, &mut self.fresh)
-            .ok_or(status::BAD_DATA)?;
+            .ok_or(Fault::new(status::BAD_DATA, detail::STRUCTURE))?;
         if added == 0 {
             return Ok(());
         }
@@ -171,21 +171,24 @@ pub struct PushResult {
     pub status: i32,
 }
 
-/// Check the parameters and the graph (square, `node` in range); the
-/// number of nodes.
-fn check(src: &mut impl DataSource, p: &Params, node: u32) -> Result<i64, i32> {
-    if !(p.alpha > 0.0 && p.alpha < 1.0) || !(p.epsilon > 0.0) || !p.epsilon.is_finite() {
-        return Err(status::BAD_PARAMS);
+/// Check the parameters and the graph (square, `node` in range, `which`
+/// names it in a refusal); the number of nodes.
+fn check(src: &mut impl DataSource, p: &Params, node: u32, which: u32) -> Result<i64, Fault> {
+    if !(p.alpha > 0.0 && p.alpha < 1.0) {
+        return Err(Fault::new(status::BAD_PARAMS, detail::ALPHA));
+    }
+    if !(p.epsilon > 0.0) || !p.epsilon.is_finite() {
+        return Err(Fault::new(status::BAD_PARAMS, detail::EPSILON));
     }
     let n = src.info(info::ROWS);
     if n < 0 {
-        return Err(status::MISSING_DATA);
+        return Err(Fault::new(status::MISSING_DATA, detail::NO_MATRIX));
     }
     if node as i64 >= n {
-        return Err(status::BAD_PARAMS);
+        return Err(Fault::new(status::BAD_PARAMS, which));
     }
     if src.info(info::COLS) != n {
-        return Err(status::BAD_DATA);
+        return Err(Fault::new(status::BAD_DATA, detail::NOT_SQUARE));
     }
     Ok(n)
 }
@@ -213,7 +216,7 @@ struct Push {
 
 impl Push {
     /// Seed the queue with `start` holding all the residual mass.
-    fn start(src: &mut impl DataSource, p: &Params, n: i64, start: u32) -> Result<Self, i32> {
+    fn start(src: &mut impl DataSource, p: &Params, n: i64, start: u32) -> Result<Self, Fault> {
         // Forward push touches fewer than 1 + 1/(αε) nodes: each push of u
         // moves more than αε·deg(u) into p, and Σp ≤ 1. A sizing hint only
         // (backward push has no such bound), never more than n.
@@ -241,7 +244,12 @@ impl Push {
     }
     /// Read row `u` of `which` and resolve its entries into
     /// `self.idx[..m]`; returns m, the row's length.
-    fn neighbours(&mut self, src: &mut impl DataSource, which: u32, u: u32) -> Result<usize, i32> {
+    fn neighbours(
+        &mut self,
+        src: &mut impl DataSource,
+        which: u32,
+        u: u32,
+    ) -> Result<usize, Fault> {
         let nbrs = self.rows.read(src, which, u)?;
         self.rows_read += 1;
         self.nodes.resolve(src, nbrs, self.n, &mut self.idx)?;
@@ -260,8 +268,8 @@ impl Push {
 }
 
 /// Forward push from `p.source`.
-pub fn forward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32> {
-    let n = check(src, p, p.source)?;
+pub fn forward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, Fault> {
+    let n = check(src, p, p.source, detail::SOURCE)?;
     let mut s = Push::start(src, p, n, p.source)?;
     let (alpha, eps) = (p.alpha, p.epsilon);
     while let Some(u) = s.queue.pop_front() {
@@ -301,10 +309,10 @@ pub fn forward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32>
 }
 
 /// Backward push to `p.target` over the stored transpose.
-pub fn backward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32> {
-    let n = check(src, p, p.target)?;
+pub fn backward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, Fault> {
+    let n = check(src, p, p.target, detail::TARGET)?;
     if src.info(info::HAS_TRANSPOSE) != 1 {
-        return Err(status::MISSING_DATA);
+        return Err(Fault::new(status::MISSING_DATA, detail::NO_TRANSPOSE));
     }
     let mut s = Push::start(src, p, n, p.target)?;
     let (alpha, eps) = (p.alpha, p.epsilon);
@@ -331,7 +339,7 @@ pub fn backward(src: &mut impl DataSource, p: &Params) -> Result<PushResult, i32
             let u = &mut s.nodes.list[i as usize];
             if u.deg == 0 {
                 // The transpose says u → v exists, the forward rows disagree.
-                return Err(status::BAD_DATA);
+                return Err(Fault::new(status::BAD_DATA, detail::TRANSPOSE_MISMATCH));
             }
             u.r += (1.0 - alpha) * rv / u.deg as f64;
         }

@@ -1,10 +1,10 @@
 //! One entry point for every method: parameters in, a report and the
 //! result bytes out. Used natively as is, and by the wasm exports.
 
-use crate::abi::{method, result_kind, status, Params, Report, PAIR_LEN};
-use crate::source::DataSource;
 use crate::{cg, csr, jacobi, knn, push, walk};
 use alloc::vec::Vec;
+use rvf_spec::abi::{detail, method, result_kind, status, Fault, Params, Report, PAIR_LEN};
+use rvf_spec::source::DataSource;
 
 /// The outcome of a run: the report and the result bytes (see `abi::result_kind`).
 #[derive(Clone, Debug, PartialEq)]
@@ -60,8 +60,9 @@ pub fn run(p: &Params, input: &[u8], src: &mut impl DataSource) -> Outcome {
     let result = run_inner(p, input, src, &mut report);
     let output = match result {
         Ok(out) => out,
-        Err(code) => {
-            report.status = code;
+        Err(f) => {
+            report.status = f.status;
+            report.detail = f.detail;
             Vec::new()
         }
     };
@@ -75,11 +76,11 @@ fn run_inner(
     input: &[u8],
     src: &mut impl DataSource,
     r: &mut Report,
-) -> Result<Vec<u8>, i32> {
+) -> Result<Vec<u8>, Fault> {
     match p.method {
         method::CG | method::JACOBI => {
             if !(p.tol > 0.0) || !p.tol.is_finite() {
-                return Err(status::BAD_PARAMS);
+                return Err(Fault::new(status::BAD_PARAMS, detail::TOL));
             }
             let (a, b) = csr::load_system(src)?;
             r.work = a.n() as u64;
@@ -95,6 +96,7 @@ fn run_inner(
             r.residual = sol.rel_residual;
             r.converged = sol.converged as u32;
             r.status = sol.status;
+            r.detail = sol.detail;
             r.result_count = sol.x.len() as u32;
             Ok(dense(&sol.x))
         }
@@ -136,6 +138,6 @@ fn run_inner(
             r.result_count = k.hits.len() as u32;
             Ok(pairs(&k.hits))
         }
-        _ => Err(status::UNSUPPORTED),
+        _ => Err(Fault::from(status::UNSUPPORTED)),
     }
 }

@@ -6,10 +6,10 @@
 //! Walk i draws from its own SplitMix stream (seed, i), so the result does
 //! not depend on batching. Work is O(W/α) row reads, independent of n.
 
-use crate::abi::{info, set, status, Params};
 use crate::push::RowBuf;
 use crate::rng::SplitMix;
-use crate::source::DataSource;
+use rvf_spec::abi::{detail, info, set, status, Fault, Params};
+use rvf_spec::source::DataSource;
 
 pub struct WalkResult {
     pub estimate: f64,
@@ -19,17 +19,23 @@ pub struct WalkResult {
     pub status: i32,
 }
 
-pub fn estimate(src: &mut impl DataSource, p: &Params) -> Result<WalkResult, i32> {
+pub fn estimate(src: &mut impl DataSource, p: &Params) -> Result<WalkResult, Fault> {
     let n = src.info(info::ROWS);
     if n < 0 {
-        return Err(status::MISSING_DATA);
+        return Err(Fault::new(status::MISSING_DATA, detail::NO_MATRIX));
     }
-    if !(p.alpha > 0.0 && p.alpha < 1.0)
-        || p.num_walks == 0
-        || p.source as i64 >= n
-        || p.target as i64 >= n
-    {
-        return Err(status::BAD_PARAMS);
+    let bad = |d| Err(Fault::new(status::BAD_PARAMS, d));
+    if !(p.alpha > 0.0 && p.alpha < 1.0) {
+        return bad(detail::ALPHA);
+    }
+    if p.num_walks == 0 {
+        return bad(detail::WALKS);
+    }
+    if p.source as i64 >= n {
+        return bad(detail::SOURCE);
+    }
+    if p.target as i64 >= n {
+        return bad(detail::TARGET);
     }
     let limit = if p.work_budget == 0 {
         1_000_000_000
@@ -56,7 +62,7 @@ pub fn estimate(src: &mut impl DataSource, p: &Params) -> Result<WalkResult, i32
             if !nbrs.is_empty() {
                 let next = nbrs[rng.below(nbrs.len() as u32) as usize];
                 if next as i64 >= n {
-                    return Err(status::BAD_DATA);
+                    return Err(Fault::new(status::BAD_DATA, detail::STRUCTURE));
                 }
                 cur = next;
             }

@@ -7,13 +7,13 @@
 //! `rvf_report_ptr`, and `memory`. Imports: module `rvf`, functions
 //! `info`, `read`, `row`, `degrees` (see docs/ABI.md).
 
-use crate::abi::{self, status, Params, Report, PARAMS_LEN, REPORT_LEN};
 use crate::run::run;
-use crate::source::DataSource;
 use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
 use core::arch::wasm32;
 use core::cell::UnsafeCell;
+use rvf_spec::abi::{self, status, Params, Report, PARAMS_LEN, REPORT_LEN};
+use rvf_spec::source::DataSource;
 
 #[link(wasm_import_module = "rvf")]
 extern "C" {
@@ -30,6 +30,17 @@ extern "C" {
 /// The host imports as a `DataSource`.
 struct Imports;
 
+/// A host's refusal as the kernel reports it: corrupt data stays BAD_DATA
+/// (so the words name the data, not an I/O fault); anything else is a
+/// refused read.
+fn host_code(r: i64) -> i32 {
+    if r == status::BAD_DATA as i64 {
+        status::BAD_DATA
+    } else {
+        status::HOST_READ
+    }
+}
+
 impl DataSource for Imports {
     fn info(&mut self, key: u32) -> i64 {
         // SAFETY: a plain call into the host; no pointers.
@@ -41,7 +52,7 @@ impl DataSource for Imports {
         if r == 0 {
             Ok(())
         } else {
-            Err(status::HOST_READ)
+            Err(host_code(r as i64))
         }
     }
     fn row(
@@ -59,7 +70,7 @@ impl DataSource for Imports {
         // SAFETY: cols/vals are live guest buffers of at least `cap` elements.
         let r = unsafe { host_row(set, u, cols.as_mut_ptr() as u32, vp, cap as u32) };
         if r < 0 {
-            Err(status::HOST_READ)
+            Err(host_code(r))
         } else {
             Ok(r as usize)
         }
@@ -80,7 +91,7 @@ impl DataSource for Imports {
         if r == 0 {
             Ok(())
         } else {
-            Err(status::HOST_READ)
+            Err(host_code(r as i64))
         }
     }
 }

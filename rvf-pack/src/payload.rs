@@ -6,7 +6,7 @@ use crate::inputs::Vectors;
 use crate::wasm_info::{self, ModuleInfo};
 use loader::hash::shake256;
 use loader::meta_seg::{FileMetadataRecord, MetadataSegment, MetadataValue};
-use rvf_types::wasm_bootstrap::{WasmHeader, WASM_MAGIC};
+use rvf_spec::format::{WasmHeader, WASM_MAGIC};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -167,8 +167,8 @@ pub fn wasm_payload(
         if declared != info.required_features {
             return Err(werr(format!(
                 "declared features [{}] but the module requires [{}]; the header would lie",
-                loader::wasm_seg::features_to_string(declared),
-                loader::wasm_seg::features_to_string(info.required_features)
+                rvf_spec::format::Features(declared),
+                rvf_spec::format::Features(info.required_features)
             )));
         }
     }
@@ -201,12 +201,36 @@ pub fn wasm_payload(
     Ok((header, info, p))
 }
 
+/// Refuse, before packing, a solver module no host can run: the sandbox's
+/// own admission rules (only `rvf` imports with the ABI's signatures, no
+/// start function, every ABI export with its type, a memory, the ABI
+/// major), under the module's derived features. Roles that are not run as
+/// solvers (interpreter, extension, control plane) are not judged.
+pub fn check_runnable(path: &Path, header: &WasmHeader, bytecode: &[u8]) -> Result<()> {
+    if !rvf_spec::format::role_is_runnable(header.role) {
+        return Ok(());
+    }
+    let sandbox = rvf_host::Sandbox::new(header.required_features, rvf_host::Limits::default());
+    sandbox.admit(bytecode).map(|_| ()).map_err(|e| PackError::Wasm {
+        file: path.to_path_buf(),
+        what: format!(
+            "no host can run this module as a solver: {e} (the rules are in docs/ABI.md; --force packs it anyway)"
+        ),
+    })
+}
+
 /// META_SEG payload in the RVFMETA encoding: a full snapshot of file-level
 /// key/value strings, sorted by key (the encoding requires canonical order).
+/// A key given twice is refused: no value is dropped silently.
 pub fn meta_payload(pairs: &[(String, String)]) -> Result<Vec<u8>> {
     let mut kv: Vec<(String, String)> = pairs.to_vec();
-    kv.sort();
-    kv.dedup_by(|a, b| a.0 == b.0);
+    kv.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(w) = kv.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(PackError::Usage(format!(
+            "--meta {} is given twice ('{}' and '{}'): give each key once",
+            w[0].0, w[0].1, w[1].1
+        )));
+    }
     let seg = MetadataSegment {
         generation: 1,
         base_generation: None,
@@ -221,6 +245,14 @@ pub fn meta_payload(pairs: &[(String, String)]) -> Result<Vec<u8>> {
             .collect(),
         records: Vec::new(),
     };
-    seg.encode()
-        .map_err(|e| PackError::Usage(format!("metadata cannot be encoded: {e:?}")))
+    seg.encode().map_err(|e| {
+        use loader::meta_seg::MetadataDecodeError as E;
+        let why = match e {
+            E::ResourceLimit => "a key or value is longer than RVFMETA allows",
+            E::InvalidUtf8 => "a key or value is not UTF-8",
+            E::InvalidOrdering => "keys are not in canonical order",
+            _ => "the RVFMETA encoder refused it",
+        };
+        PackError::Usage(format!("--meta cannot be encoded: {why}"))
+    })
 }

@@ -3,7 +3,7 @@
 //! validation), its exports, memory limits, tables and imports. The packer
 //! writes these into the `WasmHeader` instead of trusting the user.
 
-use rvf_types::wasm_bootstrap as wb;
+use rvf_spec::format as wb;
 use wasmparser::{Parser, Payload, TypeRef, Validator, WasmFeatures as F};
 
 /// Facts about a module, all derived from its bytes.

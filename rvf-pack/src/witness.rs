@@ -7,7 +7,8 @@ use crate::error::{PackError, Result};
 use crate::lock::FileLock;
 use crate::writer::{self, SegmentSpec};
 use loader::hash::shake256;
-use loader::witness::{self, Entry, TYPE_COMPUTATION, WITNESS_SEG_TYPE};
+use loader::witness::{self, Entry, TYPE_COMPUTATION};
+use rvf_spec::format::seg;
 
 /// Append a witness entry for `receipt` to the file of `lock` (held across
 /// reading the chain's head and the append, so concurrent records extend
@@ -21,7 +22,7 @@ pub fn record(lock: &FileLock, receipt: &[u8], timestamp_ns: u64) -> Result<Entr
         witness::verify_chain(&file)
             .map_err(|e| {
                 PackError::Usage(format!(
-                    "the file's witness chain does not verify ({e:?}); refusing to extend it"
+                    "the file's witness chain does not verify ({e}); refusing to extend it"
                 ))
             })?
             .head
@@ -35,7 +36,7 @@ pub fn record(lock: &FileLock, receipt: &[u8], timestamp_ns: u64) -> Result<Entr
     writer::append_locked(
         lock,
         &[SegmentSpec {
-            seg_type: WITNESS_SEG_TYPE,
+            seg_type: seg::WITNESS,
             payload: entry.encode().to_vec().into(),
         }],
         None,

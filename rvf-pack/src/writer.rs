@@ -16,13 +16,12 @@ use crate::lock::FileLock;
 use crate::payload::VecRows;
 use loader::bytes::align64;
 use loader::hash::{self, algo};
+use loader::header::SegmentHeader;
 use loader::header::{self, HEADER_LEN};
 use loader::manifest::{DirEntry, FileIdentity, Manifest};
-use rvf_types::SegmentHeader;
+use rvf_spec::format::seg;
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
-
-pub const MANIFEST_TYPE: u8 = 0x05;
 
 /// A segment to be written: its type and payload.
 #[derive(Clone, Debug)]
@@ -211,7 +210,7 @@ impl<W: Write> Packer<W> {
         manifest.directory = dir;
         let payload = manifest.encode();
         let id = self.next_id;
-        let bytes = encode_segment(MANIFEST_TYPE, id, &payload, self.checksum_algo, self.pos);
+        let bytes = encode_segment(seg::MANIFEST, id, &payload, self.checksum_algo, self.pos);
         self.out.write_all(&bytes)?;
         self.out.flush()?;
         Ok(self.out)
@@ -311,37 +310,6 @@ impl<W: Write + Seek> Packer<W> {
     }
 }
 
-/// Replace `dest` atomically with what `fill` writes.
-pub fn write_atomically(
-    dest: &Path,
-    fill: impl FnOnce(&mut io::BufWriter<&std::fs::File>) -> Result<()>,
-) -> Result<()> {
-    let dir = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".rvf-pack-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| PackError::io(dir, e))?;
-    {
-        let mut w = io::BufWriter::with_capacity(1 << 20, tmp.as_file());
-        fill(&mut w)?;
-        w.flush().map_err(|e| PackError::io(tmp.path(), e))?;
-    }
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| PackError::io(tmp.path(), e))?;
-    tmp.persist(dest)
-        .map_err(|e| PackError::io(dest, e.error))?;
-    // Make the rename durable.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
 /// Manifest-level facts about a file being written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FileSummary {
@@ -390,7 +358,7 @@ pub fn create_with(
 ) -> Result<()> {
     let checksum_algo = writable(checksum_algo)?;
     let _lock = FileLock::acquire(dest, || {})?;
-    write_atomically(dest, |w| {
+    crate::output::write_atomically(dest, |w| {
         let ioerr = |e| PackError::io(dest, e);
         let mut p = Packer::new(w, 0, 1, checksum_algo);
         p.write_many(segments).map_err(ioerr)?;
@@ -472,7 +440,7 @@ pub fn append_locked(
         segment_id: m.header.segment_id,
         offset: m.offset,
         payload_length: m.header.payload_length,
-        seg_type: MANIFEST_TYPE,
+        seg_type: seg::MANIFEST,
     });
     let next_id = prior.iter().map(|e| e.segment_id).max().unwrap_or(0) + 1;
     let epoch = m.manifest.epoch.wrapping_add(1);
@@ -482,7 +450,7 @@ pub fn append_locked(
         new_entries: Vec::new(),
         epoch,
     };
-    write_atomically(path, |w| {
+    crate::output::write_atomically(path, |w| {
         let ioerr = |e| PackError::io(path, e);
         w.write_all(&old[..body_end as usize]).map_err(ioerr)?;
         let mut p = Packer::new(w, body_end, next_id, checksum_algo);
@@ -531,7 +499,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, &len)| SegmentSpec {
-                seg_type: [0x01, 0x10, 0x24][i % 3],
+                seg_type: [seg::VEC, seg::WASM, seg::SPARSE][i % 3],
                 payload: (0..len)
                     .map(|k| (k * 31 + i) as u8)
                     .collect::<Vec<_>>()
@@ -551,7 +519,7 @@ mod tests {
             segments.insert(
                 2 * whole.len(),
                 SegmentSpec {
-                    seg_type: 0x01,
+                    seg_type: seg::VEC,
                     payload: Payload::Vectors(rows),
                 },
             );
@@ -615,7 +583,7 @@ mod tests {
             data: vec![1.0; 64 * 20_000],
         };
         let seg = SegmentSpec {
-            seg_type: 0x01,
+            seg_type: seg::VEC,
             payload: Payload::Vectors(VecRows::new(std::sync::Arc::new(v), 0).unwrap()),
         };
         for limit in [10, 3 * PIECE_BYTES] {

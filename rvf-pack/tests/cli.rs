@@ -42,6 +42,7 @@ fn create_inspect_verify_extract_hashed(checksum: &str, algo: u64) {
     let out = d.path().join("k.rvf");
     let o = run(&[
         "create",
+        "--force",
         s(&out),
         "--matrix",
         s(&samples().join("poisson16.mtx")),
@@ -136,12 +137,19 @@ fn exit_codes_per_failure_class() {
     // 2: a solver set with no baseline variant (a usage decision)
     let sm = d.path().join("s.wasm");
     std::fs::write(&sm, simd()).unwrap();
-    let o = run(&["create", s(&d.path().join("o.rvf")), "--solver", s(&sm)]);
+    let o = run(&[
+        "create",
+        s(&d.path().join("o.rvf")),
+        "--solver",
+        s(&sm),
+        "--force",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no solver variant is baseline"));
     // ... unless the user insists.
     let o = run(&[
         "create",
+        "--force",
         s(&d.path().join("o.rvf")),
         "--solver",
         s(&sm),
@@ -153,6 +161,7 @@ fn exit_codes_per_failure_class() {
     std::fs::write(&b, baseline()).unwrap();
     let o = run(&[
         "create",
+        "--force",
         s(&d.path().join("o.rvf")),
         "--solver",
         &format!("{},features=simd", s(&b)),
@@ -207,7 +216,15 @@ fn append_keeps_old_bytes() {
     let before = std::fs::read(&out).unwrap();
     let b = d.path().join("b.wasm");
     std::fs::write(&b, baseline()).unwrap();
-    let o = run(&["append", s(&out), "--solver", s(&b), "--checksum", "xxh3"]);
+    let o = run(&[
+        "append",
+        s(&out),
+        "--solver",
+        s(&b),
+        "--checksum",
+        "xxh3",
+        "--force",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let after = std::fs::read(&out).unwrap();
     assert_eq!(&after[..before.len()], &before[..]);
@@ -223,7 +240,15 @@ fn append_keeps_old_bytes() {
         .map(|s| s["checksum_algo"].as_u64().unwrap())
         .collect();
     assert_eq!(algos, [2, 2, 1]);
-    let o = run(&["append", s(&out), "--solver", s(&b), "--checksum", "crc"]);
+    let o = run(&[
+        "append",
+        s(&out),
+        "--solver",
+        s(&b),
+        "--checksum",
+        "crc",
+        "--force",
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -250,6 +275,7 @@ fn file_with_solver(dir: &Path, name: &str, module: &[u8]) -> PathBuf {
     let out = dir.join(format!("{name}.rvf"));
     let o = run(&[
         "create",
+        "--force",
         s(&out),
         "--matrix",
         s(&samples().join("karate.mtx")),
@@ -314,6 +340,7 @@ fn host_feature_mask_switches_variant_with_identical_results() {
     let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../microkernel/dist");
     let o = run(&[
         "create",
+        "--force",
         s(&out),
         "--matrix",
         s(&samples().join("karate.mtx")),
@@ -353,6 +380,7 @@ fn host_feature_mask_switches_variant_with_identical_results() {
     let simd_only = d.path().join("s.rvf");
     assert!(run(&[
         "create",
+        "--force",
         s(&simd_only),
         "--matrix",
         s(&samples().join("karate.mtx")),

@@ -9,6 +9,7 @@ use loader::manifest::Manifest;
 use loader::{Dialect, Error, RvfFile};
 use proptest::prelude::*;
 use rvf_pack::writer::{self, encode_segment, FileSummary, SegmentSpec};
+use rvf_spec::format::seg;
 
 /// ADR-009 golden segment (rvf-wire.md §1.5): META, empty payload, id 0, algo 2.
 #[test]
@@ -70,11 +71,11 @@ proptest! {
 fn packing_twice_is_byte_identical() {
     let specs = vec![
         SegmentSpec {
-            seg_type: 0x24,
+            seg_type: seg::SPARSE,
             payload: vec![1, 2, 3].into(),
         },
         SegmentSpec {
-            seg_type: 0x10,
+            seg_type: seg::WASM,
             payload: vec![9; 100].into(),
         },
     ];
@@ -131,7 +132,7 @@ fn reads_legacy_unpadded_dialect() {
 fn good() -> Vec<u8> {
     pack_bytes(&[
         SegmentSpec {
-            seg_type: 0x24,
+            seg_type: seg::SPARSE,
             payload: vec![1; 100].into(),
         },
         SegmentSpec {
@@ -154,10 +155,19 @@ fn with_manifest(bytes: &[u8], edit: impl FnOnce(&mut Manifest)) -> Vec<u8> {
 
 #[test]
 fn empty_and_tiny_files() {
-    assert_eq!(RvfFile::parse(&[]).unwrap_err(), Error::ManifestNotFound);
+    assert_eq!(
+        RvfFile::parse(&[]).unwrap_err(),
+        Error::ManifestNotFound {
+            rejected: 0,
+            newest: None
+        }
+    );
     assert_eq!(
         RvfFile::parse(&[0x53, 0x46, 0x56]).unwrap_err(),
-        Error::ManifestNotFound
+        Error::ManifestNotFound {
+            rejected: 0,
+            newest: None
+        }
     );
 }
 
@@ -173,7 +183,10 @@ fn truncated_header() {
     let cut = f.manifest().offset as usize + 30;
     assert_eq!(
         RvfFile::parse(&b[..cut]).unwrap_err(),
-        Error::ManifestNotFound
+        Error::ManifestNotFound {
+            rejected: 0,
+            newest: None
+        }
     );
 }
 
@@ -230,7 +243,7 @@ fn payload_length_past_eof() {
 
 #[test]
 fn offset_plus_length_wraps() {
-    let mut h = header::SegmentHeader::new(0x24, 1);
+    let mut h = header::SegmentHeader::new(seg::SPARSE, 1);
     h.payload_length = u64::MAX - 10;
     let mut b = header::encode(&h).to_vec();
     b.resize(128, 0);
@@ -323,7 +336,7 @@ fn corrupt_newest_manifest_falls_back_to_the_previous_one() {
     writer::create(
         &p,
         &[SegmentSpec {
-            seg_type: 0x24,
+            seg_type: seg::SPARSE,
             payload: vec![1; 10].into(),
         }],
         FileSummary::default(),

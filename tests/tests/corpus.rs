@@ -11,6 +11,7 @@ use loader::manifest::{DirEntry, Manifest};
 use loader::verify::{verify_file, Finding};
 use loader::{Error, PayloadKind, RvfFile};
 use rvf_pack::writer::{encode_segment, SegmentSpec};
+use rvf_spec::format::seg;
 use std::path::PathBuf;
 
 fn corpus_dir() -> PathBuf {
@@ -86,7 +87,7 @@ fn patch_payload(bytes: &mut [u8], seg_off: usize, at: usize, new: &[u8]) {
 
 fn build_cases() -> Vec<(&'static str, Vec<u8>)> {
     let mut v = Vec::new();
-    let base = || file(&[(0x24, small_sparse()), (0x31, vec![7; 40])]).0;
+    let base = || file(&[(seg::SPARSE, small_sparse()), (0x31, vec![7; 40])]).0;
 
     // A lone header whose payload runs past EOF (no manifest).
     let mut h = SegmentHeader::new(0x31, 1);
@@ -109,11 +110,11 @@ fn build_cases() -> Vec<(&'static str, Vec<u8>)> {
     // Vectors: dim 65535 × count u32::MAX in a tiny payload.
     let mut vp = vec![0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
     vp.extend([0u8; 58]);
-    v.push(("vec_dim_count_overflow.rvf", file(&[(0x01, vp)]).0));
+    v.push(("vec_dim_count_overflow.rvf", file(&[(seg::VEC, vp)]).0));
     // Sparse: nnz = u64::MAX.
     let mut sp = small_sparse();
     sp[0x18..0x20].copy_from_slice(&u64::MAX.to_le_bytes());
-    v.push(("sparse_nnz_u64_max.rvf", file(&[(0x24, sp)]).0));
+    v.push(("sparse_nnz_u64_max.rvf", file(&[(seg::SPARSE, sp)]).0));
     let b = base();
     let len = b.len() as u64;
     v.push((
@@ -144,11 +145,11 @@ fn build_cases() -> Vec<(&'static str, Vec<u8>)> {
     // The plant sits 64 bytes into the carrier's payload, so it is 64-aligned
     // in the file (where an aligned tail scan looks); it lists the sparse
     // segment like the real manifest does.
-    let (_, m) = file(&[(0x24, small_sparse())]);
+    let (_, m) = file(&[(seg::SPARSE, small_sparse())]);
     let mut carrier_payload = vec![0u8; 64];
     let fake = encode_segment(0x05, 7, &m.encode(), 2, 0);
     carrier_payload.extend(&fake);
-    let (mut b, _) = file(&[(0x24, small_sparse()), (0x31, carrier_payload)]);
+    let (mut b, _) = file(&[(seg::SPARSE, small_sparse()), (0x31, carrier_payload)]);
     let last = RvfFile::parse(&b).unwrap().manifest().offset as usize;
     b[last + 64 + 2] ^= 0xFF; // corrupt the real manifest's payload
     v.push(("fake_manifest_in_payload.rvf", b));
@@ -164,27 +165,27 @@ fn build_cases() -> Vec<(&'static str, Vec<u8>)> {
     v.push(("bad_version.rvf", b));
     v.push((
         "unknown_segment_type.rvf",
-        file(&[(0x77, vec![1, 2, 3, 4]), (0x24, small_sparse())]).0,
+        file(&[(0x77, vec![1, 2, 3, 4]), (seg::SPARSE, small_sparse())]).0,
     ));
     let mut b = base();
     edit_header(&mut b, 0, |h| h.content_hash = [0; 16]);
     v.push(("zero_content_hash.rvf", b));
     // Sparse: arrays exceed the payload (nnz 5 → 500).
-    let mut b = file(&[(0x24, small_sparse())]).0;
+    let mut b = file(&[(seg::SPARSE, small_sparse())]).0;
     patch_payload(&mut b, 0, 0x18, &500u64.to_le_bytes());
     v.push(("sparse_arrays_exceed_payload.rvf", b));
     // row_ptr = [0, 2, 1, 5]: not monotone.
-    let mut b = file(&[(0x24, small_sparse())]).0;
+    let mut b = file(&[(seg::SPARSE, small_sparse())]).0;
     patch_payload(&mut b, 0, 64 + 8, &1u32.to_le_bytes());
     v.push(("sparse_row_ptr_not_monotone.rvf", b));
     // A column index ≥ n.
-    let mut b = file(&[(0x24, small_sparse())]).0;
+    let mut b = file(&[(seg::SPARSE, small_sparse())]).0;
     patch_payload(&mut b, 0, 128, &3u32.to_le_bytes());
     v.push(("sparse_col_out_of_range.rvf", b));
-    let mut b = file(&[(0x24, small_sparse())]).0;
+    let mut b = file(&[(seg::SPARSE, small_sparse())]).0;
     patch_payload(&mut b, 0, 192, &f64::NAN.to_le_bytes());
     v.push(("sparse_nan_value.rvf", b));
-    let mut b = file(&[(0x24, small_sparse())]).0;
+    let mut b = file(&[(seg::SPARSE, small_sparse())]).0;
     patch_payload(&mut b, 0, 200, &f64::INFINITY.to_le_bytes());
     v.push(("sparse_inf_value.rvf", b));
     // WasmHeader bytecode_size disagrees with payload_length.
@@ -192,7 +193,7 @@ fn build_cases() -> Vec<(&'static str, Vec<u8>)> {
     let (_, _, wp) =
         rvf_pack::payload::wasm_payload(std::path::Path::new("m"), &code, &Default::default())
             .unwrap();
-    let mut b = file(&[(0x10, wp)]).0;
+    let mut b = file(&[(seg::WASM, wp)]).0;
     patch_payload(&mut b, 0, 0x0C, &1000u32.to_le_bytes());
     v.push(("wasm_bytecode_size_mismatch.rvf", b));
     v
@@ -240,7 +241,10 @@ fn corpus_cases_give_their_typed_errors() {
         }
         match name.as_str() {
             "payload_past_eof.rvf" => {
-                assert_eq!(parsed.unwrap_err(), Error::ManifestNotFound);
+                assert!(
+                    matches!(parsed, Err(Error::ManifestNotFound { .. })),
+                    "{parsed:?}"
+                );
                 let w = container::walk(&b, b.len() as u64, Dialect::Aligned);
                 assert!(
                     matches!(w.stopped, Some(Error::PayloadPastEof { offset: 0, .. })),
@@ -297,7 +301,22 @@ fn corpus_cases_give_their_typed_errors() {
                 "{parsed:?}"
             ),
             "manifest_seg_count_exceeds_payload.rvf" => {
-                assert_eq!(parsed.unwrap_err(), Error::ManifestNotFound);
+                // The one candidate is rejected, and the error says why.
+                assert!(
+                    matches!(
+                        parsed,
+                        Err(Error::ManifestNotFound {
+                            rejected: 1,
+                            newest: Some(loader::ManifestRejection {
+                                fault: loader::ManifestFault::Payload(
+                                    loader::manifest::ManifestError::DirectoryCount { .. }
+                                ),
+                                ..
+                            })
+                        })
+                    ),
+                    "{parsed:?}"
+                );
                 let w = container::walk(&b, b.len() as u64, Dialect::Aligned);
                 assert_eq!(w.segments.len(), 2, "the walk still lists both segments");
             }
@@ -344,7 +363,10 @@ fn corpus_cases_give_their_typed_errors() {
             "unknown_segment_type.rvf" => {
                 let f = parsed.unwrap();
                 assert_eq!(f.directory()[0].seg_type, 0x77);
-                assert_eq!(header::type_name(0x77), "UNKNOWN");
+                assert_eq!(
+                    rvf_spec::format::segment_type_name(0x77).to_string(),
+                    "UNKNOWN"
+                );
                 assert!(verify_file(&f).ok(), "unknown types are tolerated");
                 // ... and preserved by an append.
                 let d = tempfile::tempdir().unwrap();
@@ -422,7 +444,7 @@ fn truncation_at_every_64_byte_boundary() {
     rvf_pack::writer::create(
         &p,
         &[SegmentSpec {
-            seg_type: 0x24,
+            seg_type: seg::SPARSE,
             payload: g.encode_segment(None, true).unwrap().into(),
         }],
         Default::default(),

@@ -5,14 +5,14 @@
 mod common;
 use common::*;
 use loader::hash::algo;
-use loader::sparse_seg::SPARSE_SEG_TYPE;
-use loader::vec_seg::{VectorSegment, VEC_SEG_TYPE};
-use loader::wasm_seg::{BytecodeHashStatus, WasmSegment, WASM_SEG_TYPE};
+use loader::vec_seg::VectorSegment;
+use loader::wasm_seg::{BytecodeHashStatus, WasmSegment};
 use loader::{Dialect, RvfFile};
 use rvf_pack::inputs::{self, Vectors};
 use rvf_pack::payload::{self, SolverOptions};
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
 use rvf_runtime::{QueryOptions, RvfOptions, RvfStore};
+use rvf_spec::format::seg;
 use std::path::Path;
 
 const DIM: usize = 16;
@@ -32,15 +32,15 @@ fn pack_sample(dir: &Path, checksum_algo: u8) -> (std::path::PathBuf, Vec<f32>, 
     let simd = simd_module();
     let segs = vec![
         SegmentSpec {
-            seg_type: VEC_SEG_TYPE,
+            seg_type: seg::VEC,
             payload: writer::Payload::Vectors(rows),
         },
         SegmentSpec {
-            seg_type: SPARSE_SEG_TYPE,
+            seg_type: seg::SPARSE,
             payload: csr.encode_segment(None, true).unwrap().into(),
         },
         SegmentSpec {
-            seg_type: WASM_SEG_TYPE,
+            seg_type: seg::WASM,
             payload: payload::wasm_payload(
                 Path::new("b.wasm"),
                 &base,
@@ -54,14 +54,14 @@ fn pack_sample(dir: &Path, checksum_algo: u8) -> (std::path::PathBuf, Vec<f32>, 
             .into(),
         },
         SegmentSpec {
-            seg_type: WASM_SEG_TYPE,
+            seg_type: seg::WASM,
             payload: payload::wasm_payload(Path::new("s.wasm"), &simd, &SolverOptions::default())
                 .unwrap()
                 .2
                 .into(),
         },
         SegmentSpec {
-            seg_type: 0x07,
+            seg_type: seg::META,
             payload: payload::meta_payload(&[("dataset".into(), "lcg".into())])
                 .unwrap()
                 .into(),
@@ -181,10 +181,10 @@ fn we_read_upstream_file() {
         assert!(
             s.hash_status().is_verified() || s.hash_status() == loader::hash::HashStatus::NotSet
         );
-        if s.header.seg_type == VEC_SEG_TYPE {
+        if s.header.seg_type == seg::VEC {
             got.extend(VectorSegment::parse(s.payload).unwrap().iter());
         }
-        if s.header.seg_type == WASM_SEG_TYPE {
+        if s.header.seg_type == seg::WASM {
             let w = WasmSegment::parse(s.payload).unwrap();
             assert_eq!(w.bytecode, &base[..]);
             // Upstream writes its additive fold, not SHAKE-256: reported, not trusted.
@@ -250,7 +250,7 @@ fn upstream_reads_our_file_after_append() {
     writer::append(
         &path,
         &[SegmentSpec {
-            seg_type: VEC_SEG_TYPE,
+            seg_type: seg::VEC,
             payload: payload::vec_payload(&v, N as u64).unwrap().into(),
         }],
         Some((DIM as u16, 10)),

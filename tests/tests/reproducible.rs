@@ -46,5 +46,13 @@ fn committed_kernels_rebuild_byte_identically() {
             "solver-{v}.wasm is {} bytes, over the 48 KiB budget",
             committed.len()
         );
+        // A microcontroller's budget: at most 2 pages (128 KiB) of initial
+        // linear memory (a 64 KiB stack set at link time, then static data).
+        let info = rvf_pack::wasm_info::analyze(&committed).unwrap();
+        assert!(
+            info.min_memory_pages <= 2,
+            "solver-{v}.wasm starts with {} pages of memory, over the 2-page budget",
+            info.min_memory_pages
+        );
     }
 }

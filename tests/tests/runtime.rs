@@ -4,11 +4,45 @@
 
 mod common;
 use common::solve::*;
-use loader::runtime::{self, abi, caps::feat, Limits, Rejection, RunError};
 use loader::wasm_seg::BytecodeHashStatus;
 use loader::RvfFile;
+use rvf_host::select::{self as runtime_select, Selection, Thoroughness};
+use rvf_host::{
+    HostConfig, Limits, MatrixChoice, Outcome, Rejection, RunError, Session, VerifiedData,
+};
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
+use rvf_spec::abi;
+use rvf_spec::format::{seg, WASM_FEAT_BULK_MEMORY, WASM_FEAT_SIMD};
 use std::path::Path;
+
+/// Judge every candidate of `f` for a host with `host` features.
+fn select(f: &RvfFile<'_>, host: u16, force: Option<usize>) -> Selection {
+    let config = HostConfig {
+        allowed_features: host,
+        force_segment: force,
+        limits: Limits::default(),
+    };
+    runtime_select::select(f, &config, Thoroughness::Every)
+}
+
+/// Run exact params in a fresh session over `f` (every engine feature),
+/// continuing `memo` (what the session verified comes back in it).
+fn run_with(
+    f: &RvfFile<'_>,
+    p: &abi::Params,
+    verify: bool,
+    memo: &mut VerifiedData,
+) -> Result<Outcome, RunError> {
+    let mut s = Session::with_memo(f.clone(), HostConfig::default(), std::mem::take(memo));
+    let out = s.run_exact(*p, Vec::new(), MatrixChoice::Only, verify);
+    *memo = s.into_memo();
+    out
+}
+
+/// Run exact params in a fresh session (its own memo).
+fn run(f: &RvfFile<'_>, p: &abi::Params, verify: bool) -> Result<Outcome, RunError> {
+    run_with(f, p, verify, &mut VerifiedData::default())
+}
 
 fn karate_segment() -> SegmentSpec {
     let (g, _) = rvf_pack::inputs::mtx::read(&common::sample("karate.mtx")).unwrap();
@@ -17,7 +51,7 @@ fn karate_segment() -> SegmentSpec {
 
 fn wasm_seg(bytes: &[u8], opts: rvf_pack::payload::SolverOptions) -> SegmentSpec {
     SegmentSpec {
-        seg_type: 0x10,
+        seg_type: seg::WASM,
         payload: rvf_pack::payload::wasm_payload(Path::new("m.wasm"), bytes, &opts)
             .unwrap()
             .2
@@ -27,10 +61,7 @@ fn wasm_seg(bytes: &[u8], opts: rvf_pack::payload::SolverOptions) -> SegmentSpec
 
 /// Pack the karate graph and `code` behind a hand-made `header` (hashes
 /// as the caller set them), and run selection on it with every feature.
-fn select_hand_made(
-    header: rvf_types::wasm_bootstrap::WasmHeader,
-    code: &[u8],
-) -> runtime::Selection {
+fn select_hand_made(header: rvf_spec::format::WasmHeader, code: &[u8]) -> Selection {
     let mut payload = header.to_bytes().to_vec();
     payload.extend_from_slice(code);
     let dir = tempfile::tempdir().unwrap();
@@ -40,7 +71,7 @@ fn select_hand_made(
         &[
             karate_segment(),
             SegmentSpec {
-                seg_type: 0x10,
+                seg_type: seg::WASM,
                 payload: payload.into(),
             },
         ],
@@ -49,7 +80,7 @@ fn select_hand_made(
     .unwrap();
     let b = std::fs::read(&p).unwrap();
     let f = RvfFile::parse(&b).unwrap();
-    runtime::select(&f, 0xFFFF, &Limits::default(), None)
+    select(&f, 0xFFFF, None)
 }
 
 #[test]
@@ -60,16 +91,16 @@ fn simd_selected_when_available_baseline_otherwise() {
     let f = RvfFile::parse(&bytes).unwrap();
     // The SIMD build also uses bulk memory (memory.copy / memory.fill), and
     // the packer derived both bits from the module itself.
-    const SIMD_BULK: u16 = feat::SIMD | feat::BULK_MEMORY;
-    let all = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+    const SIMD_BULK: u16 = WASM_FEAT_SIMD | WASM_FEAT_BULK_MEMORY;
+    let all = select(&f, 0xFFFF, None);
     assert_eq!(
         all.chosen().unwrap().header.unwrap().required_features,
         SIMD_BULK
     );
     // A host missing either proposal gets the baseline, and the SIMD
     // candidate is explained as needing both.
-    for host in [!feat::SIMD, !feat::BULK_MEMORY] {
-        let sel = runtime::select(&f, host, &Limits::default(), None);
+    for host in [!WASM_FEAT_SIMD, !WASM_FEAT_BULK_MEMORY] {
+        let sel = select(&f, host, None);
         assert_eq!(sel.chosen().unwrap().header.unwrap().required_features, 0);
         let simd_cand = sel
             .candidates
@@ -101,10 +132,10 @@ fn simd_selected_when_available_baseline_otherwise() {
     writer::create(&p2, &segs, FileSummary::default()).unwrap();
     let b2 = std::fs::read(&p2).unwrap();
     let f2 = RvfFile::parse(&b2).unwrap();
-    let sel = runtime::select(&f2, 0xFFFF, &Limits::default(), None);
+    let sel = select(&f2, 0xFFFF, None);
     assert_eq!(sel.chosen().unwrap().index, 2);
     // Forcing a segment picks it (still verified).
-    let forced = runtime::select(&f2, 0xFFFF, &Limits::default(), Some(1));
+    let forced = select(&f2, 0xFFFF, Some(1));
     assert_eq!(forced.chosen().unwrap().index, 1);
 }
 
@@ -123,19 +154,26 @@ fn simd_only_file_on_a_host_without_simd_is_refused_with_reasons() {
     .unwrap();
     let b = std::fs::read(&p).unwrap();
     let f = RvfFile::parse(&b).unwrap();
-    let sel = runtime::select(&f, 0xFFFE, &Limits::default(), None);
+    let sel = select(&f, 0xFFFE, None);
     assert!(sel.chosen.is_none());
     assert_eq!(sel.candidates.len(), 1);
-    let why = sel.verdict(0);
+    let why = sel.verdict(0).to_string();
     assert!(why.contains("needs simd, host lacks it"), "{why}");
     let params = abi::Params {
         method: abi::method::PPR_FORWARD,
         ..Default::default()
     };
-    assert_eq!(
-        runtime::run(&f, &sel, &params, &[], false).unwrap_err(),
-        RunError::NoSolver
+    let mut s = Session::new(
+        f.clone(),
+        HostConfig {
+            allowed_features: 0xFFFE,
+            ..HostConfig::default()
+        },
     );
+    assert!(matches!(
+        s.run_exact(params, Vec::new(), MatrixChoice::Only, false),
+        Err(RunError::NoSolver(_))
+    ));
 }
 
 #[test]
@@ -148,7 +186,7 @@ fn a_header_that_under_declares_features_is_rejected() {
     h.required_features = 0;
     let sel = select_hand_made(h, &code);
     assert!(sel.chosen.is_none());
-    let why = sel.verdict(0);
+    let why = sel.verdict(0).to_string();
     assert!(
         why.contains("validator") && why.to_lowercase().contains("simd"),
         "{why}"
@@ -203,9 +241,7 @@ fn tamper_sweep_every_byte_of_a_small_module_is_refused() {
     .unwrap();
     let good = std::fs::read(&p).unwrap();
     let f = RvfFile::parse(&good).unwrap();
-    assert!(runtime::select(&f, 0xFFFF, &Limits::default(), None)
-        .chosen
-        .is_some());
+    assert!(select(&f, 0xFFFF, None).chosen.is_some());
     let seg = f.segment(0).unwrap();
     let start = seg.offset as usize + 64;
     let n = seg.payload.len();
@@ -214,7 +250,7 @@ fn tamper_sweep_every_byte_of_a_small_module_is_refused() {
         let mut bad = good.clone();
         bad[start + i] ^= 0xFF;
         let f = RvfFile::parse(&bad).unwrap();
-        let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
+        let sel = select(&f, 0xFFFF, None);
         assert!(
             sel.chosen.is_none(),
             "flipping payload byte {i} was not caught"
@@ -236,24 +272,17 @@ fn tampered_data_is_refused_on_bulk_read_or_up_front() {
     let off = f.segment(0).unwrap().offset as usize + 64 + 64 + 3; // inside row_ptr
     bytes[off + 200] ^= 1; // a value byte further in
     let f = RvfFile::parse(&bytes).unwrap();
-    let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
     let p = abi::Params {
         method: abi::method::CG,
         ..Default::default()
     };
-    assert!(matches!(
-        runtime::run(&f, &sel, &p, &[], false),
-        Err(RunError::Data(_))
-    ));
-    assert!(matches!(
-        runtime::run(&f, &sel, &p, &[], true),
-        Err(RunError::Data(_))
-    ));
+    assert!(matches!(run(&f, &p, false), Err(RunError::Data(_))));
+    assert!(matches!(run(&f, &p, true), Err(RunError::Data(_))));
 }
 
-/// `run_verified` hashes a data segment once per open file: after a clean
-/// run the memo trusts the segment (the documented trade-off, shown by
-/// changing a byte under it), while a fresh memo, or the memo handed a
+/// A session's memo hashes a data segment once per open file: after a
+/// clean run the memo trusts the segment (the documented trade-off, shown
+/// by changing a byte under it), while a fresh memo, or the memo handed a
 /// different buffer, hashes again and refuses the changed data.
 #[test]
 fn a_verified_data_memo_hashes_once_per_file() {
@@ -266,11 +295,10 @@ fn a_verified_data_memo_hashes_once_per_file() {
         method: abi::method::CG,
         ..Default::default()
     };
-    let mut memo = runtime::VerifiedData::default();
+    let mut memo = VerifiedData::default();
     let clean = {
         let f = RvfFile::parse(&bytes).unwrap();
-        let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
-        runtime::run_verified(&f, &sel, &p, &[], false, &mut memo).unwrap()
+        run_with(&f, &p, false, &mut memo).unwrap()
     };
     assert_eq!(clean.report.status, 0);
     // Flip one bit of the right-hand side (in place: same buffer).
@@ -281,23 +309,18 @@ fn a_verified_data_memo_hashes_once_per_file() {
     };
     bytes[off] ^= 0x10;
     let f = RvfFile::parse(&bytes).unwrap();
-    let sel = runtime::select(&f, 0xFFFF, &Limits::default(), None);
-    let trusted = runtime::run_verified(&f, &sel, &p, &[], false, &mut memo).unwrap();
+    let trusted = run_with(&f, &p, false, &mut memo).unwrap();
     assert_ne!(trusted.output, clean.output, "the changed byte was read");
     assert!(matches!(
-        runtime::run_verified(&f, &sel, &p, &[], false, &mut Default::default()),
+        run_with(&f, &p, false, &mut Default::default()),
         Err(RunError::Data(_))
     ));
-    assert!(matches!(
-        runtime::run(&f, &sel, &p, &[], false),
-        Err(RunError::Data(_))
-    ));
+    assert!(matches!(run(&f, &p, false), Err(RunError::Data(_))));
     // The same memo on another buffer (a copy) starts afresh.
     let copy = bytes.clone();
     let g = RvfFile::parse(&copy).unwrap();
-    let sel = runtime::select(&g, 0xFFFF, &Limits::default(), None);
     assert!(matches!(
-        runtime::run_verified(&g, &sel, &p, &[], false, &mut memo),
+        run_with(&g, &p, false, &mut memo),
         Err(RunError::Data(_))
     ));
 }

@@ -5,9 +5,10 @@
 
 mod common;
 use common::solve::*;
-use loader::runtime::abi::{method, metric, status, Params};
-use loader::runtime::caps::feat;
 use rvf_pack::sparse::Csr;
+use rvf_spec::abi::{method, metric, status, Params};
+use rvf_spec::format::seg;
+use rvf_spec::format::{WASM_FEAT_BULK_MEMORY, WASM_FEAT_SIMD};
 
 const ALL: u16 = 0xFFFF;
 const NO_SIMD: u16 = 0xFFFE;
@@ -350,7 +351,7 @@ fn knn_file(dir: &std::path::Path, dim: usize, data: &[f32]) -> std::path::PathB
         dir,
         &format!("v{dim}.rvf"),
         vec![rvf_pack::writer::SegmentSpec {
-            seg_type: 0x01,
+            seg_type: seg::VEC,
             payload: rvf_pack::payload::vec_payload(&v, 0).unwrap().into(),
         }],
     )
@@ -388,7 +389,7 @@ fn knn_case(n: usize, dim: usize) {
         };
         let (simd, f1) = sandboxed(&path, &p, &qb, ALL);
         let (base, f0) = sandboxed(&path, &p, &qb, NO_SIMD);
-        assert_eq!((f1, f0), (feat::SIMD | feat::BULK_MEMORY, 0));
+        assert_eq!((f1, f0), (WASM_FEAT_SIMD | WASM_FEAT_BULK_MEMORY, 0));
         assert_eq!(
             simd.output, base.output,
             "SIMD and baseline agree bit for bit (dim {dim}, metric {m})"
@@ -457,7 +458,7 @@ fn sandboxed_variants_match_native_bit_for_bit() {
         .unwrap();
     let packed = |name: &str, payload: &[u8]| {
         let data = rvf_pack::writer::SegmentSpec {
-            seg_type: 0x24,
+            seg_type: seg::SPARSE,
             payload: payload.to_vec().into(),
         };
         pack(dir.path(), name, vec![data])
@@ -534,7 +535,7 @@ fn sandboxed_variants_match_native_bit_for_bit() {
 /// Rows read per forward-push query stay flat from n = 10⁴ to 10⁶.
 #[test]
 fn push_work_is_flat_in_n() {
-    use microkernel::source::ArraySource;
+    use rvf_spec::source::ArraySource;
     let mut works = Vec::new();
     for n in [10_000usize, 100_000, 1_000_000] {
         let deg = 5usize;

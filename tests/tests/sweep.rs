@@ -5,9 +5,10 @@
 
 mod common;
 use common::solve::*;
-use loader::runtime::{self, abi, Limits};
 use loader::RvfFile;
+use rvf_host::{HostConfig, Limits, MatrixChoice, RunError, Session};
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
+use rvf_spec::abi;
 
 /// A tiny solver speaking ABI 1.0: bulk-reads the right-hand side (so the
 /// host checks the data segment's hash) and returns it as a dense result.
@@ -80,9 +81,16 @@ fn bit_flip_sweep_refuses_or_runs_identically() {
     };
     let run = |bytes: &[u8]| -> Result<Vec<u8>, &'static str> {
         let f = RvfFile::parse(bytes).map_err(|_| "parse")?;
-        let sel = runtime::select(&f, 0xFFFF, &limits, None);
-        sel.chosen().ok_or("select")?;
-        let out = runtime::run(&f, &sel, &params, &[], false).map_err(|_| "run")?;
+        let config = HostConfig {
+            limits,
+            ..HostConfig::default()
+        };
+        let out = Session::new(f, config)
+            .run_exact(params, Vec::new(), MatrixChoice::Only, false)
+            .map_err(|e| match e {
+                RunError::NoSolver(_) => "select",
+                _ => "run",
+            })?;
         if out.report.status != 0 {
             return Err("status");
         }

@@ -1,15 +1,15 @@
 //! `rvf-pack create` and `rvf-pack append`.
 
-use super::{exit, print_json, CmdResult, Failure};
+use super::args::MetricArg;
+use super::{print_json, CmdResult, Failure};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use loader::sparse_seg::SPARSE_SEG_TYPE;
-use loader::vec_seg::VEC_SEG_TYPE;
-use loader::wasm_seg::WASM_SEG_TYPE;
 use rvf_pack::inputs;
-use rvf_pack::payload::{self, SolverOptions};
+use rvf_pack::payload;
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
 use rvf_pack::PackError;
+use rvf_spec::exit::Exit;
+use rvf_spec::format::{self as fmt_spec, seg, Features};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -35,9 +35,9 @@ pub struct Inputs {
     /// Vectors: .fvecs, .npy (2-D float32/float64) or .csv
     #[arg(long, value_name = "FILE")]
     pub vectors: Option<PathBuf>,
-    /// Distance metric recorded in the manifest for the vectors
-    #[arg(long, value_parser = ["l2", "ip", "cosine"], default_value = "l2")]
-    pub metric: String,
+    /// Distance metric recorded in the manifest for the vectors (k-NN runs use it unless told otherwise)
+    #[arg(long, value_enum, default_value = "l2")]
+    pub metric: MetricArg,
     /// Sparse matrix: Matrix Market coordinate (.mtx)
     #[arg(long, value_name = "FILE")]
     pub matrix: Option<PathBuf>,
@@ -64,6 +64,10 @@ pub struct Inputs {
     /// Allow a solver set with no baseline variant (required_features = 0)
     #[arg(long)]
     pub allow_no_baseline: bool,
+    /// Pack solver modules no host can run as a solver (imports outside the
+    /// rvf ABI, a start function, missing ABI exports); refused without it
+    #[arg(long)]
+    pub force: bool,
     /// Print what was written as JSON
     #[arg(long)]
     pub json: bool,
@@ -105,63 +109,6 @@ pub struct AppendArgs {
     pub inputs: Inputs,
 }
 
-/// Parse `PATH[,key=value...]`.
-pub fn parse_solver_spec(spec: &str) -> Result<(PathBuf, SolverOptions), PackError> {
-    let mut parts = spec.split(',');
-    let path = PathBuf::from(parts.next().unwrap_or(""));
-    let mut o = SolverOptions::default();
-    let usage = |m: String| PackError::Usage(format!("--solver {spec}: {m}"));
-    for kv in parts {
-        let (k, v) = kv
-            .split_once('=')
-            .ok_or_else(|| usage(format!("'{kv}' is not key=value")))?;
-        match k {
-            "role" => {
-                o.role = [
-                    "microkernel",
-                    "interpreter",
-                    "combined",
-                    "extension",
-                    "control-plane",
-                ]
-                .iter()
-                .position(|r| *r == v)
-                .ok_or_else(|| usage(format!("unknown role '{v}'")))? as u8
-            }
-            "target" => {
-                o.target = ["wasm32", "wasi-p1", "wasi-p2", "browser", "bare-tile"]
-                    .iter()
-                    .position(|r| *r == v)
-                    .ok_or_else(|| usage(format!("unknown target '{v}'")))?
-                    as u8
-            }
-            "priority" => {
-                o.priority = v
-                    .parse()
-                    .map_err(|_| usage(format!("priority '{v}' is not 0..=255")))?
-            }
-            "interpreter" => {
-                o.interpreter_type = v
-                    .parse()
-                    .map_err(|_| usage(format!("interpreter '{v}' is not 0..=255")))?
-            }
-            "features" => {
-                let mut bits = 0u16;
-                for f in v.split('+').filter(|f| !f.is_empty() && *f != "none") {
-                    bits |= loader::wasm_seg::feature_from_name(f)
-                        .ok_or_else(|| usage(format!("unknown feature '{f}'")))?;
-                }
-                o.declared_features = Some(bits);
-            }
-            _ => return Err(usage(format!("unknown option '{k}'"))),
-        }
-    }
-    if path.as_os_str().is_empty() {
-        return Err(usage("missing path".into()));
-    }
-    Ok((path, o))
-}
-
 fn progress(label: &str, path: &Path) -> ProgressBar {
     // Show a spinner only for inputs big enough to take a while.
     let big = std::fs::metadata(path)
@@ -192,11 +139,7 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
     let mut segments = Vec::new();
     let mut report = Vec::new();
     let mut vectors = None;
-    let metric_id = match i.metric.as_str() {
-        "ip" => 1,
-        "cosine" => 2,
-        _ => 0,
-    };
+    let metric_id = fmt_spec::metric_to_manifest(i.metric.0);
     if let Some(p) = &i.vectors {
         let pb = progress("reading vectors", p);
         let v = inputs::read_vectors(p)?;
@@ -207,7 +150,7 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
         vectors = Some((dim as u16, count as u64));
         report.push(json!({"type": "VEC", "source": p, "dim": dim, "count": count}));
         segments.push(SegmentSpec {
-            seg_type: VEC_SEG_TYPE,
+            seg_type: seg::VEC,
             payload: writer::Payload::Vectors(rows),
         });
     }
@@ -222,21 +165,24 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
         report.push(json!({"type": "SPARSE", "source": p, "rows": csr.rows, "cols": csr.cols, "nnz": csr.nnz(),
             "rhs": i.rhs.is_some(), "transpose": i.with_transpose}));
         segments.push(SegmentSpec {
-            seg_type: SPARSE_SEG_TYPE,
+            seg_type: seg::SPARSE,
             payload: payload.into(),
         });
     }
     let mut feature_sets = Vec::new();
     for spec in &i.solvers {
-        let (path, opts) = parse_solver_spec(spec)?;
+        let (path, opts) = super::solver_spec::parse(spec)?;
         let bytes = std::fs::read(&path).map_err(|e| PackError::io(&path, e))?;
         let (h, info, payload) = payload::wasm_payload(&path, &bytes, &opts)?;
+        if !i.force {
+            payload::check_runnable(&path, &h, &bytes)?;
+        }
         feature_sets.push(h.required_features);
         report.push(json!({"type": "WASM", "source": path, "bytes": bytes.len(),
-            "required_features": loader::wasm_seg::features_to_string(h.required_features),
+            "required_features": Features(h.required_features).to_string(),
             "exports": info.export_count, "imports": info.imports.len()}));
         segments.push(SegmentSpec {
-            seg_type: WASM_SEG_TYPE,
+            seg_type: seg::WASM,
             payload: payload.into(),
         });
     }
@@ -256,7 +202,7 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
     }
     if !kv.is_empty() {
         segments.push(SegmentSpec {
-            seg_type: loader::meta_seg::META_SEG_TYPE,
+            seg_type: seg::META,
             payload: payload::meta_payload(&kv)?.into(),
         });
         report.push(json!({"type": "META", "entries": kv.len()}));
@@ -272,10 +218,9 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
 pub fn create(a: CreateArgs) -> CmdResult {
     let b = build(&a.inputs)?;
     if b.segments.is_empty() {
-        return Err(Failure {
-            code: exit::USAGE,
-            message: "nothing to pack: give --vectors, --matrix, --solver or --meta".into(),
-        });
+        return Err(Failure::usage(
+            "nothing to pack: give --vectors, --matrix, --solver or --meta",
+        ));
     }
     let (dimension, total_vectors) = b.vectors.unwrap_or((0, 0));
     writer::create_with(
@@ -289,16 +234,13 @@ pub fn create(a: CreateArgs) -> CmdResult {
         a.inputs.checksum.algo(),
     )?;
     report(&a.out, &b.report, a.inputs.json);
-    Ok(exit::OK)
+    Ok(Exit::Ok)
 }
 
 pub fn append(a: AppendArgs) -> CmdResult {
     let b = build(&a.inputs)?;
     if b.segments.is_empty() {
-        return Err(Failure {
-            code: exit::USAGE,
-            message: "nothing to append".into(),
-        });
+        return Err(Failure::usage("nothing to append"));
     }
     let lock = super::lock_for_writing(&a.file)?;
     let out = writer::append_locked(&lock, &b.segments, b.vectors, a.inputs.checksum.algo())?;
@@ -306,7 +248,7 @@ pub fn append(a: AppendArgs) -> CmdResult {
     if !a.inputs.json {
         println!("epoch {}", out.epoch);
     }
-    Ok(exit::OK)
+    Ok(Exit::Ok)
 }
 
 fn report(out: &Path, segs: &[serde_json::Value], as_json: bool) {

@@ -2,23 +2,20 @@
 //! `inspect` and `inspect --json` can never disagree.
 
 use loader::container::{RvfFile, Segment};
-use loader::header::type_name;
 use loader::meta_seg::{self, MetadataValue};
-use loader::sparse_seg::{flags, SparseMatrix, SPARSE_SEG_TYPE};
-use loader::vec_seg::{VectorSegment, VEC_SEG_TYPE};
-use loader::wasm_seg::{self, WasmSegment, WASM_SEG_TYPE};
+use loader::sparse_seg::{flags, SparseMatrix};
+use loader::vec_seg::VectorSegment;
+use loader::wasm_seg::WasmSegment;
+use rvf_spec::format::{role_name, seg, segment_type_name, target_name, Features};
+use rvf_spec::hex::encode as hex;
 use serde_json::{json, Value};
-
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
 
 /// Describe a segment: header fields, hash status, and the typed payload.
 pub fn segment(index: Option<usize>, seg: &Segment<'_>) -> Value {
     let h = &seg.header;
     let mut v = json!({
         "index": index,
-        "type": type_name(h.seg_type),
+        "type": segment_type_name(h.seg_type).to_string(),
         "type_id": h.seg_type,
         "segment_id": h.segment_id,
         "offset": seg.offset,
@@ -29,10 +26,10 @@ pub fn segment(index: Option<usize>, seg: &Segment<'_>) -> Value {
         "hash_status": seg.hash_status().label(),
     });
     let detail = match h.seg_type {
-        WASM_SEG_TYPE => Some(wasm(seg.payload)),
-        SPARSE_SEG_TYPE => Some(sparse(seg.payload)),
-        VEC_SEG_TYPE => Some(vectors(seg.payload)),
-        meta_seg::META_SEG_TYPE => Some(meta(seg.payload)),
+        seg::WASM => Some(wasm(seg.payload)),
+        seg::SPARSE => Some(sparse(seg.payload)),
+        seg::VEC => Some(vectors(seg.payload)),
+        seg::META => Some(meta(seg.payload)),
         _ => None,
     };
     if let Some(d) = detail {
@@ -47,9 +44,9 @@ fn wasm(p: &[u8]) -> Value {
         Ok(w) => {
             let h = w.header;
             json!({
-                "role": wasm_seg::role_name(h.role),
-                "target": wasm_seg::target_name(h.target),
-                "required_features": wasm_seg::features_to_string(h.required_features),
+                "role": role_name(h.role).to_string(),
+                "target": target_name(h.target).to_string(),
+                "required_features": Features(h.required_features).to_string(),
                 "required_features_bits": h.required_features,
                 "export_count": h.export_count,
                 "bytecode_size": h.bytecode_size,

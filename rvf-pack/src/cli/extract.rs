@@ -1,10 +1,12 @@
 //! `rvf-pack extract`: write one segment's payload to a file. For WASM
 //! segments only the bytecode is written, so `wasm-tools validate` accepts it.
 
-use super::{exit, CmdResult, Failure};
+use super::{CmdResult, Failure};
 use clap::Args;
-use loader::wasm_seg::{WasmSegment, WASM_SEG_TYPE};
+use loader::wasm_seg::WasmSegment;
 use loader::{MappedFile, RvfFile};
+use rvf_spec::exit::Exit;
+use rvf_spec::format::seg;
 use std::path::PathBuf;
 
 /// Extract a segment's payload (WASM: the bytecode alone)
@@ -27,14 +29,11 @@ pub fn run(a: ExtractArgs) -> CmdResult {
     let map = MappedFile::open(&a.file)?;
     let file = RvfFile::parse(map.bytes())?;
     if a.segment >= file.directory().len() {
-        return Err(Failure {
-            code: exit::USAGE,
-            message: format!(
-                "no segment {}: the directory lists {} segments",
-                a.segment,
-                file.directory().len()
-            ),
-        });
+        return Err(Failure::usage(format!(
+            "no segment {}: the directory lists {} segments",
+            a.segment,
+            file.directory().len()
+        )));
     }
     let seg = file.segment(a.segment)?;
     let status = seg.hash_status();
@@ -44,25 +43,25 @@ pub fn run(a: ExtractArgs) -> CmdResult {
             loader::hash::HashStatus::Mismatch | loader::hash::HashStatus::UnsupportedAlgo(_)
         )
     {
-        return Err(Failure {
-            code: exit::VERIFY_FAILED,
-            message: format!(
+        return Err(Failure::new(
+            Exit::VerifyFailed,
+            format!(
                 "segment {}: content hash {}; use --force to extract anyway",
                 a.segment,
                 status.label()
             ),
-        });
+        ));
     }
-    let bytes = if seg.header.seg_type == WASM_SEG_TYPE {
+    let bytes = if seg.header.seg_type == seg::WASM {
         WasmSegment::parse(seg.payload)?.bytecode
     } else {
         seg.payload
     };
-    rvf_pack::writer::write_atomically(&a.out, |w| {
+    rvf_pack::output::write_atomically(&a.out, |w| {
         use std::io::Write;
         w.write_all(bytes)
             .map_err(|e| rvf_pack::PackError::io(&a.out, e))
     })?;
     println!("wrote {} bytes to {}", bytes.len(), a.out.display());
-    Ok(exit::OK)
+    Ok(Exit::Ok)
 }

@@ -2,10 +2,11 @@
 //! algorithm and status; decoded WASM headers; sparse and vector shapes.
 
 use super::describe;
-use super::{exit, print_json, CmdResult, Failure};
+use super::{print_json, CmdResult, Failure};
 use clap::Args;
 use loader::container::{self, RvfFile};
 use loader::MappedFile;
+use rvf_spec::exit::Exit;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -28,7 +29,7 @@ pub fn run(a: InspectArgs) -> CmdResult {
     let data = map.bytes();
     let file = match RvfFile::parse(data) {
         Ok(f) => f,
-        Err(loader::Error::ManifestNotFound) => return walk_only(data, &a),
+        Err(loader::Error::ManifestNotFound { .. }) => return walk_only(data, &a),
         Err(e) => return Err(e.into()),
     };
     let segs: Vec<Value> = file
@@ -39,19 +40,18 @@ pub fn run(a: InspectArgs) -> CmdResult {
         })
         .collect();
     if let Some(n) = a.segment {
-        let v = segs.get(n).ok_or_else(|| Failure {
-            code: exit::USAGE,
-            message: format!(
+        let v = segs.get(n).ok_or_else(|| {
+            Failure::usage(format!(
                 "no segment {n}: the directory lists {} segments",
                 segs.len()
-            ),
+            ))
         })?;
         if a.json {
             print_json(v);
         } else {
             println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
         }
-        return Ok(exit::OK);
+        return Ok(Exit::Ok);
     }
     let mut out = describe::file(&file);
     out["segments"] = json!(segs);
@@ -80,7 +80,7 @@ pub fn run(a: InspectArgs) -> CmdResult {
         );
         table(&segs);
     }
-    Ok(exit::OK)
+    Ok(Exit::Ok)
 }
 
 fn table(segs: &[Value]) {
@@ -140,5 +140,5 @@ fn walk_only(data: &[u8], a: &InspectArgs) -> CmdResult {
             println!("walk stopped: {e}");
         }
     }
-    Ok(exit::BAD_CONTAINER)
+    Ok(Exit::BadContainer)
 }

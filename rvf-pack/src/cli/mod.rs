@@ -1,56 +1,36 @@
-//! Subcommands: each translates arguments into library calls and results
-//! into text or JSON.
+//! Subcommands: each translates arguments into library calls (`rvf_pack`
+//! for writing, `rvf_host` for selecting, running and replaying, `loader`
+//! for reading) and results into text or JSON. No rule lives here.
 
+mod args;
 mod create;
 pub mod describe;
 mod extract;
+mod host;
 mod inspect;
-mod solve;
+mod replay;
+mod results;
+mod run;
+mod select;
+mod solver_spec;
 mod verify;
 
 use clap::{Parser, Subcommand};
 use rvf_pack::PackError;
+use rvf_spec::exit::Exit;
 use std::process::ExitCode;
 
-/// Exit codes, one per failure class (documented in `--help`).
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const VERIFY_FAILED: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const BAD_INPUT: u8 = 3;
-    pub const BAD_CONTAINER: u8 = 4;
-    pub const IO: u8 = 5;
-    pub const NO_SOLVER: u8 = 6;
-    pub const REFUSED: u8 = 7;
-    pub const OUT_OF_FUEL: u8 = 8;
-    pub const MEMORY_LIMIT: u8 = 9;
-    pub const STACK: u8 = 10;
-    pub const TRAP: u8 = 11;
-    pub const SOLVER_REFUSED: u8 = 12;
-    pub const NOT_CONVERGED: u8 = 13;
-    pub const REPLAY_DIFFERS: u8 = 14;
+/// The exit-code table of `--help`, from its one owner (`rvf_spec::exit`).
+pub fn exit_help() -> String {
+    rvf_spec::exit::Table.to_string()
 }
-
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  verification failed (a hash or payload check did not pass)
-  2  usage error (bad arguments)
-  3  bad input file (vectors, matrix, right-hand side, or WASM module)
-  4  not a readable RVF file (malformed container)
-  5  I/O error
-  6  no runnable solver segment            7  forced segment refused before execution
-  8  out of fuel                           9  memory limit
-  10 stack overflow                        11 module trapped / malformed result
-  12 the solver refused its input          13 stopped without converging (result written)
-  14 replay differs from the receipt";
 
 #[derive(Parser)]
 #[command(
     name = "rvf-pack",
     version,
     about = "Pack data and the WebAssembly solver that processes it into RVF files; inspect, verify and extract them",
-    after_help = EXIT_CODES
+    after_help = exit_help()
 )]
 struct Cli {
     #[command(subcommand)]
@@ -64,40 +44,58 @@ enum Command {
     Inspect(inspect::InspectArgs),
     Verify(verify::VerifyArgs),
     Extract(extract::ExtractArgs),
-    Select(solve::SelectArgs),
-    Run(solve::RunArgs),
-    Replay(solve::ReplayArgs),
+    Select(select::SelectArgs),
+    Run(run::RunArgs),
+    Replay(replay::ReplayArgs),
 }
 
 /// A failure with the exit code it maps to.
 pub struct Failure {
-    pub code: u8,
+    pub exit: Exit,
     pub message: String,
+}
+
+impl Failure {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Failure {
+            exit,
+            message: message.into(),
+        }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure::new(Exit::Usage, message)
+    }
 }
 
 impl From<PackError> for Failure {
     fn from(e: PackError) -> Self {
-        let code = match &e {
-            PackError::Input { .. } | PackError::Wasm { .. } => exit::BAD_INPUT,
-            PackError::Usage(_) => exit::USAGE,
-            PackError::Container(loader::Error::Io { .. }) => exit::IO,
-            PackError::Container(_) => exit::BAD_CONTAINER,
-            PackError::Io { .. } => exit::IO,
+        let exit = match &e {
+            PackError::Input { .. } | PackError::Wasm { .. } => Exit::BadInput,
+            PackError::Usage(_) => Exit::Usage,
+            PackError::Container(e) => return e.clone().into(),
+            PackError::Io { .. } => Exit::Io,
         };
-        Failure {
-            code,
-            message: e.to_string(),
-        }
+        Failure::new(exit, e.to_string())
     }
 }
 
 impl From<loader::Error> for Failure {
     fn from(e: loader::Error) -> Self {
-        PackError::Container(e).into()
+        let exit = match &e {
+            loader::Error::Io { .. } | loader::Error::NotAFile { .. } => Exit::Io,
+            _ => Exit::BadContainer,
+        };
+        Failure::new(exit, e.to_string())
     }
 }
 
-pub type CmdResult = Result<u8, Failure>;
+impl From<rvf_host::RunError> for Failure {
+    fn from(e: rvf_host::RunError) -> Self {
+        Failure::new(e.exit(), e.to_string())
+    }
+}
+
+pub type CmdResult = Result<Exit, Failure>;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -107,15 +105,15 @@ pub fn main() -> ExitCode {
         Command::Inspect(a) => inspect::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Extract(a) => extract::run(a),
-        Command::Select(a) => solve::select(a),
-        Command::Run(a) => solve::run(a),
-        Command::Replay(a) => solve::replay(a),
+        Command::Select(a) => select::run(a),
+        Command::Run(a) => run::run(a),
+        Command::Replay(a) => replay::run(a),
     };
     match r {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => ExitCode::from(code.code()),
         Err(f) => {
             eprintln!("rvf-pack: error: {}", f.message);
-            ExitCode::from(f.code)
+            ExitCode::from(f.exit.code())
         }
     }
 }

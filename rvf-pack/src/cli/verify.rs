@@ -1,11 +1,12 @@
 //! `rvf-pack verify`: check every hash and typed payload; non-zero exit on
 //! any failure. "Not set" hashes are warnings, never counted as verified.
 
-use super::{exit, print_json, CmdResult};
+use super::{print_json, CmdResult};
 use clap::Args;
-use loader::header::type_name;
 use loader::verify::verify_file;
 use loader::{MappedFile, RvfFile};
+use rvf_spec::exit::Exit;
+use rvf_spec::format::segment_type_name as type_name;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -29,7 +30,7 @@ pub fn run(a: VerifyArgs) -> CmdResult {
             .iter()
             .map(|s| {
                 json!({
-                    "index": s.index, "type": type_name(s.seg_type), "offset": s.offset,
+                    "index": s.index, "type": type_name(s.seg_type).to_string(), "offset": s.offset,
                     "segment_id": s.segment_id, "ok": s.ok(),
                     "findings": s.findings.iter().map(|f| json!({
                         "message": f.to_string(), "failure": f.is_failure(), "warning": f.is_warning()
@@ -39,14 +40,14 @@ pub fn run(a: VerifyArgs) -> CmdResult {
             .collect();
         print_json(&json!({
             "file": a.file, "ok": ok, "segments": segs,
-            "unlisted_segments": v.unlisted.iter().map(|(o, t)| json!({"offset": o, "type": type_name(*t)})).collect::<Vec<_>>(),
+            "unlisted_segments": v.unlisted.iter().map(|(o, t)| json!({"offset": o, "type": type_name(*t).to_string()})).collect::<Vec<_>>(),
             "walk_stopped": v.walk_stopped.as_ref().map(|e| e.to_string()),
             "rejected_newer_manifests": v.rejected_newer_manifests,
             "manifest_on_chain": v.manifest_on_chain,
             "witness": match &v.witness {
                 Ok(c) => json!({"ok": true, "entries": c.entries.len(), "segments": c.segments,
                                 "legacy_records": c.legacy_records}),
-                Err(e) => json!({"ok": false, "error": format!("{e:?}")}),
+                Err(e) => json!({"ok": false, "error": e.to_string()}),
             },
         }));
     } else {
@@ -78,12 +79,7 @@ pub fn run(a: VerifyArgs) -> CmdResult {
                 c.legacy_records
             ),
             Ok(_) => {}
-            Err(loader::witness::ChainError::BrokenLink { segment, entry }) => {
-                println!("FAIL witness chain broken at entry {entry} (segment {segment})")
-            }
-            Err(loader::witness::ChainError::Truncated { segment }) => {
-                println!("FAIL witness segment {segment} is not a whole number of 73-byte entries")
-            }
+            Err(e) => println!("FAIL {e}"),
         }
         if !v.manifest_on_chain {
             println!("FAIL the manifest in use is not a segment of the file (planted inside another segment's payload?)");
@@ -103,5 +99,5 @@ pub fn run(a: VerifyArgs) -> CmdResult {
             }
         );
     }
-    Ok(if ok { exit::OK } else { exit::VERIFY_FAILED })
+    Ok(if ok { Exit::Ok } else { Exit::VerifyFailed })
 }

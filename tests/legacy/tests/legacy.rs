@@ -7,8 +7,9 @@
 //! with XXH3 (algo 1), unlike what our notes expected; 0.5.0 files are
 //! covered by tests/tests/interop.rs.
 
-use loader::vec_seg::{VectorSegment, VEC_SEG_TYPE};
+use loader::vec_seg::VectorSegment;
 use loader::{Dialect, RvfFile};
+use rvf_spec::format::seg;
 
 #[test]
 fn we_read_legacy_files_from_rvf_runtime_0_2() {
@@ -56,7 +57,7 @@ fn we_read_legacy_files_from_rvf_runtime_0_2() {
         {
             crc_verified += 1;
         }
-        if s.header.seg_type == VEC_SEG_TYPE {
+        if s.header.seg_type == seg::VEC {
             got.extend(VectorSegment::parse(s.payload).unwrap().iter());
         }
     }

@@ -1,6 +1,7 @@
 //! Helpers shared by the end-to-end tests (each test binary includes this).
 #![allow(dead_code)]
 
+pub mod cases;
 pub mod solve;
 
 use std::path::{Path, PathBuf};

@@ -2,11 +2,14 @@
 //! test, files packed with both kernel variants, native and sandboxed runs.
 #![allow(dead_code)]
 
-use loader::runtime::{self, abi::Params, Limits, RunOutput};
 use loader::sparse_seg::SparseMatrix;
 use loader::RvfFile;
+use rvf_host::{DataBinding, HostConfig, MatrixChoice, Outcome, Session};
 use rvf_pack::sparse::Csr;
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
+use rvf_spec::abi::Params;
+use rvf_spec::format::seg;
+use rvf_spec::results::Results;
 use std::path::{Path, PathBuf};
 
 /// 5-point 2-D Poisson on an m×m grid, diagonal 4 + shift (Dirichlet).
@@ -64,7 +67,7 @@ pub fn pack(dir: &Path, name: &str, mut data: Vec<SegmentSpec>) -> PathBuf {
         let (_, _, p) =
             rvf_pack::payload::wasm_payload(Path::new(v), &kernel(v), &Default::default()).unwrap();
         data.push(SegmentSpec {
-            seg_type: 0x10,
+            seg_type: seg::WASM,
             payload: p.into(),
         });
     }
@@ -75,7 +78,7 @@ pub fn pack(dir: &Path, name: &str, mut data: Vec<SegmentSpec>) -> PathBuf {
 
 pub fn sparse_spec(a: &Csr, rhs: Option<&[f64]>, transpose: bool) -> SegmentSpec {
     SegmentSpec {
-        seg_type: 0x24,
+        seg_type: seg::SPARSE,
         payload: a.encode_segment(rhs, transpose).unwrap().into(),
     }
 }
@@ -83,37 +86,44 @@ pub fn sparse_spec(a: &Csr, rhs: Option<&[f64]>, transpose: bool) -> SegmentSpec
 /// The native kernel over an encoded sparse payload (the same arrays the
 /// sandbox would serve).
 pub fn native(payload: &[u8], p: &Params) -> microkernel::Outcome {
-    let mut src = runtime::DataSegments {
+    let binding = DataBinding {
         sparse: Some((0, SparseMatrix::parse(payload).unwrap())),
-        vectors: None,
-    }
-    .source();
-    microkernel::run(p, &[], &mut src)
+        ..Default::default()
+    };
+    microkernel::run(p, &[], &mut binding.source())
 }
 
 /// Run through the loader + sandbox with a host feature mask.
-pub fn sandboxed(path: &Path, p: &Params, input: &[u8], host: u16) -> (RunOutput, u16) {
+pub fn sandboxed(path: &Path, p: &Params, input: &[u8], host: u16) -> (Outcome, u16) {
     let bytes = std::fs::read(path).unwrap();
     let f = RvfFile::parse(&bytes).unwrap();
-    let sel = runtime::select(&f, host, &Limits::default(), None);
-    let chosen = sel.chosen().unwrap().header.unwrap().required_features;
-    (runtime::run(&f, &sel, p, input, false).unwrap(), chosen)
+    let config = HostConfig {
+        allowed_features: host,
+        ..HostConfig::default()
+    };
+    let matrix = if p.method == rvf_spec::abi::method::KNN {
+        MatrixChoice::None
+    } else {
+        MatrixChoice::Only
+    };
+    let out = Session::new(f, config)
+        .run_exact(*p, input.to_vec(), matrix, false)
+        .unwrap();
+    let chosen = out.header.required_features;
+    (out, chosen)
 }
 
 pub fn dense_f64(out: &[u8]) -> Vec<f64> {
-    out.chunks_exact(8)
-        .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
-        .collect()
+    match Results::decode(rvf_spec::abi::result_kind::DENSE_F64, out).unwrap() {
+        Results::Dense(x) => x,
+        Results::Pairs(_) => unreachable!(),
+    }
 }
 
 pub fn pairs(out: &[u8]) -> Vec<(u32, f64)> {
-    out.chunks_exact(16)
-        .map(|c| {
-            (
-                u32::from_le_bytes(c[..4].try_into().unwrap()),
-                f64::from_le_bytes(c[8..].try_into().unwrap()),
-            )
-        })
+    Results::decode(rvf_spec::abi::result_kind::PAIRS, out)
+        .unwrap()
+        .rows()
         .collect()
 }
 

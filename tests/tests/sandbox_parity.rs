@@ -1,7 +1,10 @@
-use interpreter::caps::feat;
+//! A kernel run natively and in the sandbox (both variants) gives the same
+//! report and bytes, on a tridiagonal system built here.
+
 use interpreter::{Limits, Sandbox};
-use microkernel::abi::{array, method, Params};
-use microkernel::source::ArraySource;
+use rvf_spec::abi::{array, method, Params};
+use rvf_spec::format::{WASM_FEAT_BULK_MEMORY, WASM_FEAT_SIMD};
+use rvf_spec::source::ArraySource;
 
 fn le_u32(v: &[u32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
@@ -45,7 +48,7 @@ fn cg_parity_tridiagonal() {
     let native = microkernel::run(&p, &[], &mut src.clone());
     for (file, feats) in [
         ("solver-baseline.wasm", 0u16),
-        ("solver-simd.wasm", feat::SIMD | feat::BULK_MEMORY),
+        ("solver-simd.wasm", WASM_FEAT_SIMD | WASM_FEAT_BULK_MEMORY),
     ] {
         let bytes = std::fs::read(format!(
             "{}/../microkernel/dist/{file}",

@@ -4,11 +4,17 @@
 //! makes. The authoritative fields are exact (digests, hex-encoded params
 //! and report); the readable copies are for people.
 
+use crate::session::Outcome;
+use interpreter::{engine, Limits};
 use loader::hash::shake256;
-use loader::runtime::{abi, engine, Limits, RunOutput, Selection};
-use loader::wasm_seg::{features_to_string, role_name, target_name};
 use loader::RvfFile;
+use rvf_spec::abi;
+use rvf_spec::format::{role_name, target_name, Features};
+use rvf_spec::hex::{decode as unhex, encode as hex};
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::string::{String, ToString};
+use std::vec::Vec;
 
 pub const SCHEMA: &str = "rvf-boot/receipt";
 pub const VERSION: u32 = 1;
@@ -23,6 +29,10 @@ pub struct Receipt {
     pub params: ParamsRecord,
     pub engine: EngineRecord,
     pub result: ResultRecord,
+    /// The data segments the run read (absent in receipts written before
+    /// files could hold several matrices: replay then uses the only one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataRecord>,
     /// Unix seconds, only with `--timestamp` (clamped to SOURCE_DATE_EPOCH).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp_unix: Option<u64>,
@@ -108,6 +118,24 @@ pub struct EngineRecord {
     pub max_recursion: usize,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataRecord {
+    /// Directory index of the matrix, if the method used one.
+    pub matrix: Option<usize>,
+    /// Directory indices of the VEC segments read, in set order.
+    pub vectors: Vec<usize>,
+}
+
+impl fmt::Display for DataRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.matrix {
+            Some(m) => write!(f, "matrix segment {m}")?,
+            None => f.write_str("no matrix")?,
+        }
+        write!(f, ", vector segments {:?}", self.vectors)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResultRecord {
     pub status: i32,
@@ -126,32 +154,38 @@ pub struct ResultRecord {
     pub fuel_used: u64,
 }
 
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+/// Why bytes are not a receipt this tool reads.
+#[derive(Debug)]
+pub enum ReceiptError {
+    /// Not JSON of the receipt's shape (serde's message names the field).
+    Json(serde_json::Error),
+    Schema(String),
+    Version(u32),
 }
 
-pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
+impl fmt::Display for ReceiptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReceiptError::Json(e) => write!(f, "not a receipt: {e}"),
+            ReceiptError::Schema(s) => write!(f, "schema is '{s}', expected '{SCHEMA}'"),
+            ReceiptError::Version(v) => write!(
+                f,
+                "receipt version {v} is not supported (this tool reads {VERSION})"
+            ),
+        }
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
 }
+
+impl std::error::Error for ReceiptError {}
 
 impl Receipt {
-    pub fn parse(bytes: &[u8]) -> Result<Receipt, String> {
-        let r: Receipt =
-            serde_json::from_slice(bytes).map_err(|e| format!("not a receipt: {e}"))?;
+    pub fn parse(bytes: &[u8]) -> Result<Receipt, ReceiptError> {
+        let r: Receipt = serde_json::from_slice(bytes).map_err(ReceiptError::Json)?;
         if r.schema != SCHEMA {
-            return Err(format!("schema is '{}', expected '{SCHEMA}'", r.schema));
+            return Err(ReceiptError::Schema(r.schema));
         }
         if r.version != VERSION {
-            return Err(format!(
-                "receipt version {} is not supported (this tool reads {VERSION})",
-                r.version
-            ));
+            return Err(ReceiptError::Version(r.version));
         }
         Ok(r)
     }
@@ -161,113 +195,6 @@ impl Receipt {
         let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
         v.push(b'\n');
         v
-    }
-
-    /// Compare the recorded file with the bytes replayed against. RVF files
-    /// are append-only: a file whose first `length` bytes still hash to the
-    /// recorded digest (e.g. one that gained witness entries since) holds
-    /// exactly the data and code of the recorded run; `extended` says so.
-    pub fn file_diff(&self, bytes: &[u8]) -> (Vec<String>, bool) {
-        let len = self.file.length;
-        let whole = hex(&shake256::<32>(bytes));
-        if whole == self.file.digest && bytes.len() as u64 == len {
-            return (Vec::new(), false);
-        }
-        let prefix_ok = (bytes.len() as u64) > len
-            && usize::try_from(len)
-                .ok()
-                .and_then(|l| bytes.get(..l))
-                .map(|p| hex(&shake256::<32>(p)))
-                == Some(self.file.digest.clone());
-        if prefix_ok {
-            return (Vec::new(), true);
-        }
-        (
-            vec![
-                format!("file digest: receipt {}, replay {whole}", self.file.digest),
-                format!("file length: receipt {len}, replay {}", bytes.len()),
-            ],
-            false,
-        )
-    }
-
-    /// Everything that differs between the recorded run and a new one
-    /// (segment / engine / params / outputs; the file is compared by
-    /// `file_diff`). Empty = identical.
-    pub fn diff(&self, now: &Receipt) -> Vec<String> {
-        let mut d = Vec::new();
-        let mut cmp = |what: &str, a: String, b: String| {
-            if a != b {
-                d.push(format!("{what}: receipt {a}, replay {b}"));
-            }
-        };
-        let (a, b) = (&self.selection.chosen, &now.selection.chosen);
-        cmp(
-            "segment",
-            format!("{} (features {:#x})", a.index, a.required_features),
-            format!("{} (features {:#x})", b.index, b.required_features),
-        );
-        cmp(
-            "segment bytecode hash",
-            a.bytecode_hash.clone(),
-            b.bytecode_hash.clone(),
-        );
-        cmp(
-            "host features",
-            self.selection.host_features_names.clone(),
-            now.selection.host_features_names.clone(),
-        );
-        cmp(
-            "engine",
-            format!("{} {}", self.engine.name, self.engine.version),
-            format!("{} {}", now.engine.name, now.engine.version),
-        );
-        cmp(
-            "engine cargo features",
-            self.engine.cargo_features.join(","),
-            now.engine.cargo_features.join(","),
-        );
-        cmp(
-            "engine compilation",
-            self.engine.compilation.clone(),
-            now.engine.compilation.clone(),
-        );
-        cmp(
-            "engine determinism",
-            self.engine.deterministic.to_string(),
-            now.engine.deterministic.to_string(),
-        );
-        cmp(
-            "params",
-            self.params.params_hex.clone(),
-            now.params.params_hex.clone(),
-        );
-        cmp(
-            "input",
-            self.params.input_hex.clone(),
-            now.params.input_hex.clone(),
-        );
-        cmp(
-            "status",
-            self.result.status.to_string(),
-            now.result.status.to_string(),
-        );
-        cmp(
-            "output digest",
-            self.result.output_digest.clone(),
-            now.result.output_digest.clone(),
-        );
-        cmp(
-            "report",
-            self.result.report_hex.clone(),
-            now.result.report_hex.clone(),
-        );
-        cmp(
-            "fuel used",
-            self.result.fuel_used.to_string(),
-            now.result.fuel_used.to_string(),
-        );
-        d
     }
 }
 
@@ -286,23 +213,20 @@ pub fn timestamp_now() -> u64 {
     }
 }
 
-/// Everything about a finished run that goes into a receipt.
+/// Where a run happened: what a receipt records beside the outcome.
 pub struct RunContext<'a> {
+    /// The path as the user gave it.
     pub path: &'a str,
     pub file: &'a RvfFile<'a>,
-    pub selection: &'a Selection,
+    /// The user's host-feature mask as given (`--host-features`), if any.
     pub mask: Option<String>,
     pub limits: &'a Limits,
-    pub params: &'a abi::Params,
-    pub input: &'a [u8],
     pub verify_data: bool,
-    pub output: &'a RunOutput,
 }
 
 /// Build the receipt of a run (no timestamp).
-pub fn build(c: &RunContext<'_>) -> Receipt {
-    let chosen = c.selection.chosen().expect("a run has a chosen segment");
-    let h = chosen.header.expect("a chosen segment has a header");
+pub fn build(c: &RunContext<'_>, out: &Outcome) -> Receipt {
+    let chosen = out.chosen();
     let seg_hash = c
         .file
         .segment(chosen.index)
@@ -314,8 +238,9 @@ pub fn build(c: &RunContext<'_>) -> Receipt {
         .manifest_segment()
         .map(|s| hex(&shake256::<32>(s.payload)))
         .unwrap_or_default();
-    let p = c.params;
-    let r = c.output.report;
+    let p = &out.params;
+    let r = out.report;
+    let h = out.header;
     Receipt {
         schema: SCHEMA.into(),
         version: VERSION,
@@ -329,26 +254,22 @@ pub fn build(c: &RunContext<'_>) -> Receipt {
             manifest_digest,
         },
         selection: SelectionRecord {
-            host_features: c.selection.host_features,
-            host_features_names: features_to_string(c.selection.host_features),
+            host_features: out.selection.host_features,
+            host_features_names: Features(out.selection.host_features).to_string(),
             mask: c.mask.clone(),
-            forced_segment: if c.selection.forced {
-                Some(chosen.index)
-            } else {
-                None
-            },
+            forced_segment: out.selection.forced,
             chosen: ChosenSegment {
                 index: chosen.index,
                 offset: chosen.offset,
-                role: role_name(h.role).into(),
-                target: target_name(h.target).into(),
+                role: role_name(h.role).to_string(),
+                target: target_name(h.target).to_string(),
                 required_features: h.required_features,
                 bootstrap_priority: h.bootstrap_priority,
                 bytecode_size: h.bytecode_size,
                 bytecode_hash: hex(&h.bytecode_hash),
                 content_hash: seg_hash,
             },
-            candidates: c
+            candidates: out
                 .selection
                 .candidates
                 .iter()
@@ -356,7 +277,7 @@ pub fn build(c: &RunContext<'_>) -> Receipt {
                 .map(|(i, cand)| CandidateRecord {
                     index: cand.index,
                     offset: cand.offset,
-                    verdict: c.selection.verdict(i),
+                    verdict: out.selection.verdict(i).to_string(),
                 })
                 .collect(),
         },
@@ -368,7 +289,7 @@ pub fn build(c: &RunContext<'_>) -> Receipt {
                 ..*p
             }
             .encode()),
-            input_hex: hex(c.input),
+            input_hex: hex(&out.input),
             verify_data: c.verify_data,
             tol: p.tol,
             max_iter: p.max_iter,
@@ -401,8 +322,8 @@ pub fn build(c: &RunContext<'_>) -> Receipt {
         result: ResultRecord {
             status: r.status,
             status_message: abi::status::message(r.status).into(),
-            output_digest: hex(&shake256::<32>(&c.output.output)),
-            output_bytes: c.output.output.len() as u64,
+            output_digest: hex(&out.digest()),
+            output_bytes: out.output.len() as u64,
             report_hex: hex(&r.encode()),
             iterations: r.iterations,
             residual: r.residual,
@@ -410,8 +331,12 @@ pub fn build(c: &RunContext<'_>) -> Receipt {
             work: r.work,
             converged: r.converged == 1,
             result_count: r.result_count,
-            fuel_used: c.output.fuel_used,
+            fuel_used: out.fuel_used,
         },
+        data: Some(DataRecord {
+            matrix: out.data.matrix,
+            vectors: out.data.vectors.clone(),
+        }),
         timestamp_unix: None,
     }
 }

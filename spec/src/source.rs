@@ -4,7 +4,9 @@
 //!
 //! `ArraySource` is used natively (parity tests, benchmarks) and by the
 //! wasmi host to serve the imports, so "what a row read means" is defined
-//! once. Every read is bounds-checked and returns an error code, never
+//! once (the JavaScript host implements the same rules, and the
+//! conformance set checks that it does). It is host code: the guest kernel
+//! only uses the trait. Every read is bounds-checked and returns an error code, never
 //! panics; values are passed through raw (the kernel validates them).
 
 use crate::abi::{array, info, set, status};
@@ -28,7 +30,7 @@ pub trait DataSource {
     fn degrees(&mut self, set: u32, ids: &[u32], out: &mut [u32]) -> Result<(), i32>;
 }
 
-/// Arrays of a sparse system and a vector segment as raw LE bytes.
+/// Arrays of a sparse system and a vector set as raw LE bytes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ArraySource<'a> {
     /// Indexed by `abi::array` ids 0..=6.
@@ -36,7 +38,9 @@ pub struct ArraySource<'a> {
     pub rows: i64,
     pub cols: i64,
     pub nnz: i64,
-    pub vectors: &'a [u8],
+    /// The vector rows (`count × (id u64, dim × f32)`), as consecutive
+    /// pieces: one per VEC segment, which together form one logical array.
+    pub vectors: &'a [&'a [u8]],
     pub vec_dim: i64,
     pub vec_count: i64,
 }
@@ -60,13 +64,46 @@ impl<'a> ArraySource<'a> {
         }
     }
 
-    /// The bytes of an array id (empty when absent or unknown).
+    /// The bytes of a sparse array id (empty when absent or unknown).
     pub fn array(&self, id: u32) -> &'a [u8] {
-        match id {
-            array::VECTORS => self.vectors,
-            i if (i as usize) < 7 => self.sparse[i as usize],
+        match self.sparse.get(id as usize) {
+            Some(a) if id != array::VECTORS => a,
             _ => &[],
         }
+    }
+
+    /// The pieces of an array id, in order (the vector set may have many).
+    fn pieces(&self, id: u32) -> &[&'a [u8]] {
+        match id {
+            array::VECTORS => self.vectors,
+            i if (i as usize) < self.sparse.len() => {
+                core::slice::from_ref(&self.sparse[i as usize])
+            }
+            _ => &[],
+        }
+    }
+
+    /// Bytes `[off, off + len)` of an array as the sub-slices of its pieces
+    /// that cover them, in order; `None` (never a short read) when the range
+    /// is not wholly inside the array.
+    pub fn range(
+        &self,
+        id: u32,
+        off: u64,
+        len: u64,
+    ) -> Option<impl Iterator<Item = &'a [u8]> + '_> {
+        let end = off.checked_add(len)?;
+        let total: u64 = self.pieces(id).iter().map(|p| p.len() as u64).sum();
+        if end > total {
+            return None;
+        }
+        let mut base = 0u64;
+        Some(self.pieces(id).iter().filter_map(move |p| {
+            let (start, stop) = (base, base + p.len() as u64);
+            base = stop;
+            let (a, b) = (off.max(start), end.min(stop));
+            (a < b).then(|| &p[(a - start) as usize..(b - start) as usize])
+        }))
     }
 
     /// Raw column and value bytes of row `u` of a set.
@@ -92,9 +129,10 @@ impl<'a> ArraySource<'a> {
         if a > b {
             return Err(status::BAD_DATA);
         }
+        // Row pointers past the index or value arrays are corrupt data.
         let (a, b) = (a as usize, b as usize);
-        let cols = self.array(idx).get(a * 4..b * 4).ok_or(status::HOST_READ)?;
-        let vals = self.array(val).get(a * 8..b * 8).ok_or(status::HOST_READ)?;
+        let cols = self.array(idx).get(a * 4..b * 4).ok_or(status::BAD_DATA)?;
+        let vals = self.array(val).get(a * 8..b * 8).ok_or(status::BAD_DATA)?;
         Ok((cols, vals))
     }
 
@@ -134,6 +172,7 @@ impl<'a> ArraySource<'a> {
 /// only: it cannot fault and changes no result (a no-op on targets without a
 /// stable prefetch intrinsic, wasm32 among them).
 #[inline(always)]
+#[allow(unsafe_code)]
 fn prefetch(at: &u8) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: `_mm_prefetch` needs SSE, part of every x86_64 target; it reads
@@ -161,10 +200,14 @@ impl DataSource for ArraySource<'_> {
     }
 
     fn read(&mut self, id: u32, off: u64, dst: &mut [u8]) -> Result<(), i32> {
-        let a = self.array(id);
-        let start = usize::try_from(off).map_err(|_| status::HOST_READ)?;
-        let end = start.checked_add(dst.len()).ok_or(status::HOST_READ)?;
-        dst.copy_from_slice(a.get(start..end).ok_or(status::HOST_READ)?);
+        let pieces = self
+            .range(id, off, dst.len() as u64)
+            .ok_or(status::HOST_READ)?;
+        let mut at = 0;
+        for p in pieces {
+            dst[at..at + p.len()].copy_from_slice(p);
+            at += p.len();
+        }
         Ok(())
     }
 
@@ -209,6 +252,34 @@ mod tests {
 
     fn bytes(words: &[u32]) -> alloc::vec::Vec<u8> {
         words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+
+    #[test]
+    fn vector_reads_span_pieces_exactly() {
+        let (a, b, c) = ([1u8, 2, 3], [4u8], [5u8, 6]);
+        let pieces: [&[u8]; 4] = [&a, &[], &b, &c];
+        let src = ArraySource {
+            vectors: &pieces,
+            ..ArraySource::empty()
+        };
+        let mut s = src;
+        for off in 0..=6u64 {
+            for len in 0..=6 - off as usize {
+                let mut dst = alloc::vec![0u8; len];
+                s.read(array::VECTORS, off, &mut dst).unwrap();
+                let want: alloc::vec::Vec<u8> =
+                    (off as u8 + 1..off as u8 + 1 + len as u8).collect();
+                assert_eq!(dst, want, "off {off} len {len}");
+            }
+        }
+        let mut dst = [0u8; 2];
+        assert_eq!(s.read(array::VECTORS, 5, &mut dst), Err(status::HOST_READ));
+        assert_eq!(
+            s.read(array::VECTORS, u64::MAX, &mut dst),
+            Err(status::HOST_READ)
+        );
+        assert_eq!(s.read(99, 0, &mut []), Ok(()));
+        assert_eq!(s.read(99, 0, &mut dst), Err(status::HOST_READ));
     }
 
     #[test]

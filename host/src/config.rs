@@ -1,0 +1,40 @@
+//! What a host brings to a session: its features (after the user's mask),
+//! a forced segment, and the limits every run is bounded by.
+
+use interpreter::{caps, Limits};
+
+/// The host side of a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostConfig {
+    /// Features the user allows (e.g. `-simd` removes SIMD); the engine's
+    /// own capabilities bound them (see [`HostConfig::features`]).
+    pub allowed_features: u16,
+    /// Run this directory index (it is still fully verified).
+    pub force_segment: Option<usize>,
+    /// Fuel, memory, recursion and size limits of every run.
+    pub limits: Limits,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        HostConfig {
+            allowed_features: caps::host_features(),
+            force_segment: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl HostConfig {
+    /// The features this host runs: what the user allows ∩ what the engine has.
+    pub fn features(&self) -> u16 {
+        self.allowed_features & caps::host_features()
+    }
+
+    /// Apply a user's mask spec (`none`, `-simd`, `simd,bulk-memory`) to
+    /// the engine's features.
+    pub fn with_mask(mut self, spec: &str) -> Result<Self, rvf_spec::format::MaskError<'_>> {
+        self.allowed_features = rvf_spec::format::apply_feature_mask(spec, caps::host_features())?;
+        Ok(self)
+    }
+}

@@ -1,0 +1,42 @@
+//! # rvf-host: the one session every front end drives
+//!
+//! Everything `select`, `run` and `replay` do, as a library: typed options
+//! in, typed structs out. The `rvf-pack` CLI, the bench, the tests, the C
+//! API and the bare-metal firmware are front ends over it; none re-implements
+//! selection, data binding, parameters, receipts or the replay comparison.
+//!
+//! - [`config`]: the host's features, a forced segment and the run limits;
+//! - [`select`]: which solver segment runs, every candidate explained;
+//! - [`data`]: which data segments a run reads, and their checks;
+//! - [`request`]: a method and its options → exact ABI params and input;
+//! - [`session`]: one open file: select, bind, run → [`Outcome`];
+//! - [`receipt`], [`compare`], [`replay`] (feature `std`): run receipts,
+//!   judging them, and replaying them.
+//!
+//! The core is `no_std + alloc` over a byte slice (it builds for bare metal);
+//! `std` adds receipts and replay. Reading files is `loader`'s; running a
+//! module is `interpreter`'s; the facts both sides share are `rvf_spec`'s.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+#[cfg(feature = "std")]
+pub mod compare;
+pub mod config;
+pub mod data;
+#[cfg(feature = "std")]
+pub mod receipt;
+#[cfg(feature = "std")]
+pub mod replay;
+pub mod request;
+pub mod select;
+pub mod session;
+
+pub use config::HostConfig;
+pub use data::{DataBinding, DataError, MatrixChoice, VerifiedData};
+pub use interpreter::{engine, Limits, Sandbox, SandboxError};
+pub use request::{Query, QueryError, Request};
+pub use select::{Candidate, Rejection, Selection, Verdict};
+pub use session::{DataUsed, Outcome, RunError, Session};

@@ -1,0 +1,179 @@
+//! Replaying a receipt: re-run exactly what it records on the file and say
+//! what differs. Exit 0 only when everything is bit-identical.
+//!
+//! A receipt is untrusted input like any file: it must not contradict
+//! itself (every readable field agrees with the exact record it copies),
+//! it may lower this host's limits but never raise them (a receipt cannot
+//! make a host run longer or larger than its defaults or flags allow), and
+//! the file it is replayed against must be the recorded one or an append
+//! to it whose recorded prefix holds the manifest and segment the run used.
+
+use crate::config::HostConfig;
+use crate::data::MatrixChoice;
+use crate::receipt::{self, Receipt, RunContext};
+use crate::session::{RunError, Session};
+use interpreter::Limits;
+use loader::RvfFile;
+use rvf_spec::abi::Method;
+use rvf_spec::exit::Exit;
+use std::fmt;
+use std::string::String;
+use std::vec::Vec;
+
+/// Why a receipt could not be replayed at all.
+#[derive(Debug)]
+pub enum ReplayError {
+    /// The receipt contradicts itself (a readable field was edited).
+    Contradicts(Vec<String>),
+    /// The recorded (or given) host-feature mask does not parse.
+    Mask(String),
+}
+
+impl ReplayError {
+    pub fn exit(&self) -> Exit {
+        match self {
+            ReplayError::Contradicts(_) => Exit::BadInput,
+            ReplayError::Mask(_) => Exit::Usage,
+        }
+    }
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::Contradicts(list) => {
+                f.write_str("the receipt contradicts itself (edited or corrupt):")?;
+                for c in list {
+                    write!(f, "\n  {c}")?;
+                }
+                Ok(())
+            }
+            ReplayError::Mask(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+/// What a replay found.
+#[derive(Debug)]
+pub struct Replay {
+    /// Everything that differs; empty means bit-identical.
+    pub differences: Vec<String>,
+    /// The file has been appended to since; its recorded prefix is exact.
+    pub extended: bool,
+    /// The receipt of the new run, when it ran.
+    pub now: Option<Receipt>,
+    /// The limits the replay ran with (the receipt's, capped by the host's).
+    pub limits: Limits,
+}
+
+impl Replay {
+    pub fn identical(&self) -> bool {
+        self.differences.is_empty()
+    }
+    pub fn exit(&self) -> Exit {
+        if self.identical() {
+            Exit::Ok
+        } else {
+            Exit::ReplayDiffers
+        }
+    }
+}
+
+/// The limits a replay runs with: the receipt's, never above the host's.
+pub fn capped_limits(recorded: &receipt::EngineRecord, host: &Limits) -> Limits {
+    Limits {
+        fuel: recorded.fuel_limit.min(host.fuel),
+        max_memory_bytes: recorded.max_memory_bytes.min(host.max_memory_bytes),
+        max_recursion: recorded.max_recursion.min(host.max_recursion),
+        ..*host
+    }
+}
+
+/// Replay `r` against `file` (opened from `path`). `host` carries this
+/// host's limits (the caps) and, with `mask`, the features: `mask` (the
+/// user's override, else the receipt's) is applied to the engine's.
+pub fn replay(
+    r: &Receipt,
+    path: &str,
+    file: RvfFile<'_>,
+    host: &HostConfig,
+    mask: Option<&str>,
+) -> Result<Replay, ReplayError> {
+    let contradictions = r.contradictions();
+    if !contradictions.is_empty() {
+        return Err(ReplayError::Contradicts(contradictions));
+    }
+    // `contradictions` checked that these decode.
+    let params = r
+        .params
+        .decode()
+        .ok_or(ReplayError::Contradicts(Vec::new()))?;
+    let input = rvf_spec::hex::decode(&r.params.input_hex).unwrap_or_default();
+    let mask_spec = mask.map(String::from).or(r.selection.mask.clone());
+    let mut config = HostConfig {
+        force_segment: r.selection.forced_segment,
+        limits: capped_limits(&r.engine, &host.limits),
+        ..*host
+    };
+    if let Some(spec) = &mask_spec {
+        config = config
+            .with_mask(spec)
+            .map_err(|e| ReplayError::Mask(std::format!("--host-features: {e}")))?;
+    }
+    let matrix = match (&r.data, Method::from_id(params.method)) {
+        (Some(d), _) => d.matrix.map_or(MatrixChoice::None, MatrixChoice::Index),
+        (None, Some(Method::Knn)) => MatrixChoice::None,
+        (None, _) => MatrixChoice::Only,
+    };
+    let (mut differences, extended) = r.file_diff(file.bytes());
+    let limits = config.limits;
+    let mut session = Session::new(file, config);
+    let now = match session.run_exact(params, input, matrix, r.params.verify_data) {
+        Ok(out) => {
+            let ctx = RunContext {
+                path,
+                file: session.file(),
+                mask: mask_spec.clone(),
+                limits: &limits,
+                verify_data: r.params.verify_data,
+            };
+            Some(receipt::build(&ctx, &out))
+        }
+        Err(RunError::NoSolver(_)) => {
+            differences.push(std::format!(
+                "segment: receipt used {}, replay found no runnable solver",
+                r.selection.chosen.index
+            ));
+            None
+        }
+        Err(e) => {
+            differences.push(std::format!(
+                "run: receipt finished with status {}, replay failed: {e}",
+                r.result.status
+            ));
+            if limits.fuel < r.engine.fuel_limit
+                && matches!(
+                    e,
+                    RunError::Sandbox(interpreter::SandboxError::OutOfFuel { .. })
+                )
+            {
+                differences.push(std::format!(
+                    "limits: the receipt allowed {} fuel, this host at most {} (raise it with --fuel)",
+                    r.engine.fuel_limit, limits.fuel
+                ));
+            }
+            None
+        }
+    };
+    if let Some(now) = &now {
+        differences.extend(r.diff(now));
+    }
+    Ok(Replay {
+        differences,
+        extended,
+        now,
+        limits,
+    })
+}

@@ -1,0 +1,77 @@
+//! `rvf-pack replay`: re-run exactly what a receipt records and compare.
+
+use super::host::HostArgs;
+use super::{print_json, CmdResult, Failure};
+use clap::Args;
+use loader::{MappedFile, RvfFile};
+use rvf_host::receipt::Receipt;
+use rvf_host::HostConfig;
+use rvf_spec::exit::Exit;
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Re-run exactly what a receipt says and compare
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Exit code 0 only on a bit-identical match; 14 when anything differs (the diff is printed).\n\
+A receipt may lower this host's limits (fuel, memory, recursion), never raise them: --fuel and\n\
+--max-memory set the ceiling (defaults as for `run`).\n\nExamples:\n  rvf-pack replay run.json\n  rvf-pack replay run.json archive/copy.rvf --json"
+)]
+pub struct ReplayArgs {
+    /// The receipt written by `run --receipt`
+    pub receipt: PathBuf,
+    /// The RVF file (default: the path in the receipt)
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub host: HostArgs,
+}
+
+pub fn run(a: ReplayArgs) -> CmdResult {
+    let (rf, _) = loader::open_regular(&a.receipt)?;
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(rf, 64 << 20), &mut text)
+        .map_err(|e| Failure::new(Exit::Io, format!("{}: {e}", a.receipt.display())))?;
+    let r = Receipt::parse(&text)
+        .map_err(|e| Failure::new(Exit::BadInput, format!("{}: {e}", a.receipt.display())))?;
+    let path = a
+        .file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&r.file.path));
+    let mut host = a.host.config()?;
+    // The mask is the user's override, else the receipt's: applied in replay.
+    host.allowed_features = HostConfig::default().allowed_features;
+    let map = MappedFile::open(&path)?;
+    let file = RvfFile::parse(map.bytes())?;
+    let rep = rvf_host::replay::replay(
+        &r,
+        &path.to_string_lossy(),
+        file,
+        &host,
+        a.host.host_features.as_deref(),
+    )
+    .map_err(|e| Failure::new(e.exit(), format!("{}: {e}", a.receipt.display())))?;
+    if a.host.json {
+        print_json(&json!({
+            "receipt": a.receipt, "file": path, "identical": rep.identical(),
+            "differences": rep.differences, "file_extended_since": rep.extended,
+            "output_digest": rep.now.as_ref().map(|n| n.result.output_digest.clone()),
+        }));
+    } else if rep.identical() {
+        println!(
+            "replay identical: {} on segment {} -> output {} (fuel {})",
+            r.params.method, r.selection.chosen.index, r.result.output_digest, r.result.fuel_used
+        );
+        if rep.extended {
+            println!(
+                "  (the file has been appended to since; its first {} bytes are exactly the recorded file)",
+                r.file.length
+            );
+        }
+    } else {
+        println!("replay DIFFERS from the receipt:");
+        for d in &rep.differences {
+            println!("  {d}");
+        }
+    }
+    Ok(rep.exit())
+}

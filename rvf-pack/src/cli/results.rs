@@ -1,0 +1,120 @@
+//! Showing and saving a run's results: the table, the JSON rows, and
+//! `--out` files in the format their extension names (NPY, CSV, text).
+
+use super::Failure;
+use rvf_host::Outcome;
+use rvf_spec::abi::{result_kind, Method};
+use rvf_spec::results::Results;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::Path;
+
+/// The heading of the value column for this run.
+pub fn value_label(out: &Outcome) -> &'static str {
+    match out.method() {
+        Some(Method::Knn) => rvf_spec::abi::Metric::from_id(out.params.metric)
+            .map_or("distance", |m| m.value_label()),
+        Some(m) => m.value_label(),
+        None => "value",
+    }
+}
+
+/// Rows as JSON: dense results as a list of values, pairs as objects.
+pub fn rows_json(r: &Results, limit: usize) -> Value {
+    match r {
+        Results::Dense(x) => json!(x.iter().take(limit).collect::<Vec<_>>()),
+        Results::Pairs(p) => json!(p
+            .iter()
+            .take(limit)
+            .map(|(i, v)| json!({"index": i, "value": v}))
+            .collect::<Vec<_>>()),
+    }
+}
+
+/// Print the first `top` rows (push scores highest first).
+pub fn print_table(r: &Results, out: &Outcome, top: usize) {
+    let mut rows: Vec<(u32, f64)> = r.rows().collect();
+    if matches!(out.method(), Some(Method::PprForward | Method::PprBackward)) {
+        rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    if out.report.result_kind == result_kind::DENSE_F64 {
+        println!(
+            "  {} values (use --out FILE to save them all); first {}:",
+            rows.len(),
+            top.min(rows.len())
+        );
+    }
+    println!("  {:>10}  {}", "index", value_label(out));
+    for (i, v) in rows.iter().take(top) {
+        println!("  {i:>10}  {v:.12e}");
+    }
+}
+
+/// Write every row to `path` in the format its extension names.
+pub fn write(path: &Path, r: &Results) -> Result<(), Failure> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let format = match ext {
+        "npy" => Format::Npy,
+        "csv" => Format::Csv,
+        "txt" => Format::Text,
+        _ => {
+            return Err(Failure::usage(format!(
+                "--out {}: unknown format '.{ext}'; use .npy, .csv or .txt",
+                path.display()
+            )))
+        }
+    };
+    rvf_pack::output::write_atomically(path, |w| {
+        let io = |e: std::io::Error| rvf_pack::PackError::io(path, e);
+        match format {
+            Format::Npy => w.write_all(&npy(r)).map_err(io),
+            Format::Csv => {
+                writeln!(w, "index,value").map_err(io)?;
+                for (i, v) in r.rows() {
+                    writeln!(w, "{i},{v:e}").map_err(io)?;
+                }
+                Ok(())
+            }
+            Format::Text => {
+                for (i, v) in r.rows() {
+                    writeln!(w, "{i} {v:e}").map_err(io)?;
+                }
+                Ok(())
+            }
+        }
+    })?;
+    Ok(())
+}
+
+enum Format {
+    Npy,
+    Csv,
+    Text,
+}
+
+/// An NPY (v1.0) file: dense results as a 1-D `<f8` array; pairs as a 1-D
+/// structured array of `('index', '<u4'), ('value', '<f8')` records.
+pub fn npy(r: &Results) -> Vec<u8> {
+    let (descr, n) = match r {
+        Results::Dense(x) => ("'<f8'".to_string(), x.len()),
+        Results::Pairs(p) => ("[('index', '<u4'), ('value', '<f8')]".to_string(), p.len()),
+    };
+    let mut header = format!("{{'descr': {descr}, 'fortran_order': False, 'shape': ({n},), }}");
+    // Magic (6) + version (2) + length (2) + header + '\n' is a multiple of 64.
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut b = Vec::with_capacity(10 + header.len() + n * 12);
+    b.extend_from_slice(b"\x93NUMPY\x01\x00");
+    b.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    b.extend_from_slice(header.as_bytes());
+    match r {
+        Results::Dense(x) => x.iter().for_each(|v| b.extend_from_slice(&v.to_le_bytes())),
+        Results::Pairs(p) => p.iter().for_each(|(i, v)| {
+            b.extend_from_slice(&i.to_le_bytes());
+            b.extend_from_slice(&v.to_le_bytes());
+        }),
+    }
+    b
+}

@@ -1,0 +1,296 @@
+//! Every fact of this crate as one JSON document, for hosts that are not
+//! written in Rust. The JavaScript host imports it as
+//! `web/src/spec.generated.mjs`; a test (`spec/tests/facts.rs`) fails when
+//! that file is not exactly what [`javascript_module`] writes, and
+//! `RVF_UPDATE_FACTS=1 cargo test -p rvf-spec` rewrites it.
+
+use crate::abi::{self, FieldType, Method, Metric};
+use crate::exit::Exit;
+use crate::format;
+use alloc::string::{String, ToString};
+use core::fmt::Write;
+
+/// A minimal JSON writer: objects and arrays of numbers, strings, booleans.
+struct Json {
+    out: String,
+    indent: usize,
+    first: bool,
+}
+
+impl Json {
+    fn open(&mut self, key: Option<&str>, bracket: char) {
+        self.item(key);
+        self.out.push(bracket);
+        self.indent += 1;
+        self.first = true;
+    }
+    fn close(&mut self, bracket: char) {
+        self.indent -= 1;
+        if !self.first {
+            self.newline();
+        }
+        self.out.push(bracket);
+        self.first = false;
+    }
+    fn newline(&mut self) {
+        self.out.push('\n');
+        for _ in 0..self.indent {
+            self.out.push_str("  ");
+        }
+    }
+    fn item(&mut self, key: Option<&str>) {
+        if !self.first {
+            self.out.push(',');
+        }
+        if self.indent > 0 {
+            self.newline();
+        }
+        self.first = false;
+        if let Some(k) = key {
+            string(&mut self.out, k);
+            self.out.push_str(": ");
+        }
+    }
+    fn str(&mut self, key: Option<&str>, v: &str) {
+        self.item(key);
+        string(&mut self.out, v);
+    }
+    fn num(&mut self, key: Option<&str>, v: impl core::fmt::Display) {
+        self.item(key);
+        let _ = write!(self.out, "{v}");
+    }
+    fn bool(&mut self, key: Option<&str>, v: bool) {
+        self.num(key, v);
+    }
+    /// A compact `{ "k": v, ... }` on one line, from already-rendered values.
+    fn row(&mut self, fields: &[(&str, String)]) {
+        self.item(None);
+        self.out.push('{');
+        for (i, (k, v)) in fields.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            string(&mut self.out, k);
+            self.out.push_str(": ");
+            self.out.push_str(v);
+        }
+        self.out.push('}');
+    }
+}
+
+fn string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn quoted(s: &str) -> String {
+    let mut o = String::new();
+    string(&mut o, s);
+    o
+}
+
+fn fields(j: &mut Json, key: &str, table: &[(&str, usize, FieldType)]) {
+    j.open(Some(key), '[');
+    for (name, off, t) in table {
+        j.row(&[
+            ("name", quoted(name)),
+            ("offset", off.to_string()),
+            ("type", quoted(t.name())),
+        ]);
+    }
+    j.close(']');
+}
+
+/// All facts as a JSON document.
+pub fn json() -> String {
+    let mut j = Json {
+        out: String::new(),
+        indent: 0,
+        first: true,
+    };
+    j.open(None, '{');
+
+    j.open(Some("abi"), '{');
+    j.num(Some("version"), abi::ABI_VERSION);
+    j.num(Some("major"), abi::ABI_MAJOR);
+    j.num(Some("params_version"), abi::PARAMS_VERSION);
+    j.num(Some("params_len"), abi::PARAMS_LEN);
+    j.num(Some("report_len"), abi::REPORT_LEN);
+    j.num(Some("pair_len"), abi::PAIR_LEN);
+    j.num(Some("flag_precondition"), abi::FLAG_PRECONDITION);
+    fields(&mut j, "params_fields", &abi::PARAMS_FIELDS);
+    fields(&mut j, "report_fields", &abi::REPORT_FIELDS);
+    j.open(Some("result_kinds"), '{');
+    j.num(Some("dense_f64"), abi::result_kind::DENSE_F64);
+    j.num(Some("pairs"), abi::result_kind::PAIRS);
+    j.close('}');
+    j.open(Some("arrays"), '{');
+    for (k, v) in [
+        ("row_ptr", abi::array::ROW_PTR),
+        ("col_idx", abi::array::COL_IDX),
+        ("values", abi::array::VALUES),
+        ("rhs", abi::array::RHS),
+        ("t_col_ptr", abi::array::T_COL_PTR),
+        ("t_row_idx", abi::array::T_ROW_IDX),
+        ("t_values", abi::array::T_VALUES),
+        ("vectors", abi::array::VECTORS),
+    ] {
+        j.num(Some(k), v);
+    }
+    j.close('}');
+    j.open(Some("info"), '{');
+    for (k, v) in [
+        ("rows", abi::info::ROWS),
+        ("cols", abi::info::COLS),
+        ("nnz", abi::info::NNZ),
+        ("has_transpose", abi::info::HAS_TRANSPOSE),
+        ("has_rhs", abi::info::HAS_RHS),
+        ("vec_dim", abi::info::VEC_DIM),
+        ("vec_count", abi::info::VEC_COUNT),
+    ] {
+        j.num(Some(k), v);
+    }
+    j.close('}');
+    j.open(Some("sets"), '{');
+    j.num(Some("forward"), abi::set::FORWARD);
+    j.num(Some("transpose"), abi::set::TRANSPOSE);
+    j.close('}');
+    j.open(Some("methods"), '[');
+    for m in Method::ALL {
+        j.row(&[
+            ("name", quoted(m.name())),
+            ("id", m.id().to_string()),
+            ("result_kind", m.result_kind().to_string()),
+            ("value_label", quoted(m.value_label())),
+        ]);
+    }
+    j.close(']');
+    j.open(Some("metrics"), '[');
+    for m in Metric::ALL {
+        j.row(&[
+            ("name", quoted(m.name())),
+            ("id", m.id().to_string()),
+            ("manifest_id", format::metric_to_manifest(m).to_string()),
+            ("value_label", quoted(m.value_label())),
+        ]);
+    }
+    j.close(']');
+    j.open(Some("details"), '[');
+    let floor = (
+        abi::detail::RESIDUAL_FLOOR,
+        "RESIDUAL_FLOOR",
+        abi::detail::RESIDUAL_FLOOR_WORDS.0,
+        abi::detail::RESIDUAL_FLOOR_WORDS.1,
+    );
+    for (code, name, what, fix) in abi::detail::TABLE.iter().copied().chain([floor]) {
+        j.row(&[
+            ("code", code.to_string()),
+            ("name", quoted(name)),
+            ("what", quoted(what)),
+            ("fix", quoted(fix)),
+        ]);
+    }
+    j.close(']');
+    j.open(Some("status"), '[');
+    for code in abi::status::ALL {
+        j.row(&[
+            ("code", code.to_string()),
+            ("name", quoted(abi::status::name(code))),
+            ("message", quoted(abi::status::message(code))),
+            ("exit", Exit::for_status(code).code().to_string()),
+        ]);
+    }
+    j.close(']');
+    j.close('}');
+
+    j.open(Some("format"), '{');
+    j.num(Some("segment_magic"), format::SEGMENT_MAGIC);
+    j.num(Some("segment_version"), format::SEGMENT_VERSION);
+    j.num(Some("header_len"), format::SEGMENT_HEADER_SIZE);
+    j.num(Some("alignment"), format::SEGMENT_ALIGNMENT);
+    j.num(Some("root_page_len"), format::ROOT_MANIFEST_SIZE);
+    j.num(Some("root_page_magic"), format::ROOT_MANIFEST_MAGIC);
+    j.num(Some("wasm_magic"), format::WASM_MAGIC);
+    j.open(Some("segment_types"), '[');
+    for (t, name) in format::segment_types() {
+        j.row(&[("id", t.to_string()), ("name", quoted(&name.to_string()))]);
+    }
+    j.close(']');
+    j.open(Some("roles"), '[');
+    for (r, name) in format::roles() {
+        j.row(&[
+            ("id", r.to_string()),
+            ("name", quoted(&name.to_string())),
+            ("runnable", format::role_is_runnable(r).to_string()),
+        ]);
+    }
+    j.close(']');
+    j.open(Some("targets"), '[');
+    for (t, name) in format::targets() {
+        j.row(&[
+            ("id", t.to_string()),
+            ("name", quoted(&name.to_string())),
+            ("runnable", format::target_is_runnable(t).to_string()),
+        ]);
+    }
+    j.close(']');
+    j.open(Some("features"), '[');
+    for (bit, name) in format::FEATURES {
+        j.row(&[("bit", bit.to_string()), ("name", quoted(name))]);
+    }
+    j.close(']');
+    j.open(Some("checksums"), '[');
+    for a in 0..=3u8 {
+        j.row(&[
+            ("id", a.to_string()),
+            ("name", quoted(format::checksum_name(a))),
+        ]);
+    }
+    j.close(']');
+    j.open(Some("compressions"), '[');
+    for c in 0..=3u8 {
+        j.row(&[
+            ("id", c.to_string()),
+            ("name", quoted(format::compression_name(c))),
+        ]);
+    }
+    j.close(']');
+    j.close('}');
+
+    j.open(Some("exit"), '[');
+    for e in Exit::ALL {
+        j.row(&[
+            ("code", e.code().to_string()),
+            ("name", quoted(e.name())),
+            ("meaning", quoted(e.meaning())),
+        ]);
+    }
+    j.close(']');
+    j.bool(Some("generated"), true);
+    j.str(Some("owner"), "spec/ (crate rvf-spec)");
+    j.close('}');
+    j.out.push('\n');
+    j.out
+}
+
+/// The generated JavaScript module: the JSON document as its default export.
+pub fn javascript_module() -> String {
+    let mut s = String::from(
+        "// Generated from spec/ (crate rvf-spec) by `RVF_UPDATE_FACTS=1 cargo test -p rvf-spec`.\n\
+         // Do not edit: every fact here has one owner in Rust, and a test fails when\n\
+         // this file differs from what the owner writes.\n\
+         export default ",
+    );
+    s.push_str(&json());
+    s
+}
