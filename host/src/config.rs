@@ -13,6 +13,9 @@ pub struct HostConfig {
     pub force_segment: Option<usize>,
     /// Fuel, memory, recursion and size limits of every run.
     pub limits: Limits,
+    /// Accept data segments whose content hash is unset (all zero) where a
+    /// hash is checked: nothing is verified for them. Off by default.
+    pub allow_unhashed: bool,
 }
 
 impl Default for HostConfig {
@@ -21,6 +24,7 @@ impl Default for HostConfig {
             allowed_features: caps::host_features(),
             force_segment: None,
             limits: Limits::default(),
+            allow_unhashed: false,
         }
     }
 }

@@ -49,6 +49,9 @@ pub enum DataError {
 pub enum SegmentFault {
     /// Its content hash does not verify (or uses an algorithm we refuse).
     Hash(HashStatus),
+    /// Its content hash is unset: nothing can be verified (refused unless
+    /// the host allows unhashed data).
+    Unhashed,
     /// It does not decode or validate.
     Payload(loader::Error),
 }
@@ -91,6 +94,13 @@ impl fmt::Display for DataError {
                 index,
                 fault: SegmentFault::Payload(e),
             } => write!(f, "data segment {index}: {e}"),
+            DataError::Segment {
+                index,
+                fault: SegmentFault::Unhashed,
+            } => write!(
+                f,
+                "data segment {index}: content hash not set, so nothing can be verified (--allow-unhashed accepts it)"
+            ),
         }
     }
 }
@@ -258,26 +268,34 @@ impl<'a> DataBinding<'a> {
     }
 }
 
-/// Check a data segment's content hash (a mismatch refuses; not set is allowed).
-pub fn check_segment(file: &RvfFile<'_>, index: usize) -> Result<(), DataError> {
+/// Check a data segment's content hash: a mismatch refuses; an unset hash
+/// refuses unless `allow_unhashed` (it verifies nothing).
+pub fn check_segment(
+    file: &RvfFile<'_>,
+    index: usize,
+    allow_unhashed: bool,
+) -> Result<(), DataError> {
     let s = file.segment(index).map_err(payload_fault(index))?;
-    match s.hash_status() {
-        h @ (HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)) => Err(DataError::Segment {
-            index,
-            fault: SegmentFault::Hash(h),
-        }),
-        _ => Ok(()),
-    }
+    let fault = match s.hash_status() {
+        h @ (HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)) => SegmentFault::Hash(h),
+        HashStatus::NotSet if !allow_unhashed => SegmentFault::Unhashed,
+        _ => return Ok(()),
+    };
+    Err(DataError::Segment { index, fault })
 }
 
 /// Verify every bound data segment up front: hashes and the full structural check.
-pub fn verify(file: &RvfFile<'_>, d: &DataBinding<'_>) -> Result<(), DataError> {
+pub fn verify(
+    file: &RvfFile<'_>,
+    d: &DataBinding<'_>,
+    allow_unhashed: bool,
+) -> Result<(), DataError> {
     if let Some((i, m)) = &d.sparse {
-        check_segment(file, *i)?;
+        check_segment(file, *i, allow_unhashed)?;
         m.validate().map_err(payload_fault(*i))?;
     }
     for (i, _) in &d.vectors.segments {
-        check_segment(file, *i)?;
+        check_segment(file, *i, allow_unhashed)?;
     }
     Ok(())
 }

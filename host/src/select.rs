@@ -55,6 +55,9 @@ impl Rejection {
             Rejection::Module(SandboxError::ForbiddenImport { .. }) => "module_import",
             Rejection::Module(SandboxError::BadExport { .. }) => "module_export",
             Rejection::Module(SandboxError::AbiMismatch { .. }) => "module_abi",
+            Rejection::Module(
+                SandboxError::InitialMemory { .. } | SandboxError::MemoryLimit { .. },
+            ) => "module_memory",
             Rejection::Module(_) => "module_trap",
         }
     }

@@ -3,7 +3,7 @@
 use crate::config::HostConfig;
 use crate::data::{self, DataBinding, DataError, MatrixChoice, VerifiedData};
 use crate::request::{QueryError, Request};
-use crate::select::{self, Candidate, Selection, Thoroughness};
+use crate::select::{self, Candidate, Rejection, Selection, Thoroughness};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -33,13 +33,28 @@ impl RunError {
     /// The exit code of this failure.
     pub fn exit(&self) -> Exit {
         match self {
+            RunError::NoSolver(s) if s.candidates.iter().any(|c| {
+                matches!(
+                    c.rejection,
+                    Some(Rejection::Module(SandboxError::InitialMemory { .. }))
+                )
+            }) =>
+            {
+                Exit::MemoryLimit
+            }
             RunError::NoSolver(s) if s.forced.is_some() => Exit::Refused,
             RunError::NoSolver(_) => Exit::NoSolver,
+            RunError::Data(DataError::Segment {
+                fault: data::SegmentFault::Unhashed,
+                ..
+            }) => Exit::Unhashed,
             RunError::Data(DataError::Segment { .. }) => Exit::VerifyFailed,
             RunError::Data(_) | RunError::Query(_) => Exit::Usage,
             RunError::Sandbox(s) => match s {
                 SandboxError::OutOfFuel { .. } => Exit::OutOfFuel,
-                SandboxError::MemoryLimit { .. } => Exit::MemoryLimit,
+                SandboxError::MemoryLimit { .. } | SandboxError::InitialMemory { .. } => {
+                    Exit::MemoryLimit
+                }
                 SandboxError::StackOverflow => Exit::StackOverflow,
                 _ => Exit::Trap,
             },
@@ -248,7 +263,7 @@ impl<'a> Session<'a> {
     /// now; the session then trusts them (see `with_memo`).
     pub fn verify_data(&mut self, matrix: MatrixChoice) -> Result<(), DataError> {
         let binding = data::bind(&self.file, matrix)?;
-        data::verify(&self.file, &binding)?;
+        data::verify(&self.file, &binding, self.config.allow_unhashed)?;
         let checked = self.memo.for_file(&self.file);
         for i in binding.indices() {
             if !checked.contains(&i) {
@@ -316,8 +331,9 @@ impl<'a> Session<'a> {
         let (Some(h), Some(module)) = (chosen.header, chosen.admitted()) else {
             return Err(RunError::NoSolver(selection.clone()));
         };
+        let allow_unhashed = self.config.allow_unhashed;
         if verify_data {
-            data::verify(file, binding).map_err(RunError::Data)?;
+            data::verify(file, binding, allow_unhashed).map_err(RunError::Data)?;
         }
         // Hash each data segment once, before the first bulk read of any of
         // its arrays (or up front, above, with verify_data).
@@ -335,7 +351,7 @@ impl<'a> Session<'a> {
                 if checked.contains(&i) {
                     continue;
                 }
-                if let Err(e) = data::check_segment(file, i) {
+                if let Err(e) = data::check_segment(file, i, allow_unhashed) {
                     failure = Some(e);
                     return false;
                 }

@@ -26,6 +26,8 @@ pub enum SandboxError {
     OutOfFuel { budget: u64 },
     /// Linear memory growth beyond the cap was attempted.
     MemoryLimit { cap_bytes: u64 },
+    /// The module's initial linear memory alone is above the cap.
+    InitialMemory { needed_bytes: u64, cap_bytes: u64 },
     /// Call stack / recursion limit.
     StackOverflow,
     /// Any other trap (unreachable, out-of-bounds access, ...).
@@ -56,6 +58,13 @@ impl fmt::Display for SandboxError {
                     "memory limit: the module tried to grow past {cap_bytes} bytes"
                 )
             }
+            SandboxError::InitialMemory {
+                needed_bytes,
+                cap_bytes,
+            } => write!(
+                f,
+                "memory limit: the module starts with {needed_bytes} bytes of linear memory, above the {cap_bytes}-byte cap (raise --max-memory)"
+            ),
             SandboxError::StackOverflow => f.write_str("call stack exhausted (recursion limit)"),
             SandboxError::Trap(t) => write!(f, "module trapped: {t}"),
             SandboxError::BadResult(w) => write!(f, "module returned a bad result: {w}"),

@@ -158,7 +158,15 @@ impl Sandbox {
             .map(|e| (e.name().to_string(), e.ty().clone()))
             .collect();
         match exports.iter().find(|(n, _)| n == "memory") {
-            Some((_, ExternType::Memory(_))) => {}
+            Some((_, ExternType::Memory(m))) => {
+                let needed_bytes = m.minimum().saturating_mul(65536);
+                if needed_bytes > self.limits.max_memory_bytes {
+                    return Err(SandboxError::InitialMemory {
+                        needed_bytes,
+                        cap_bytes: self.limits.max_memory_bytes,
+                    });
+                }
+            }
             Some(_) => {
                 return Err(SandboxError::BadExport {
                     name: "memory",

@@ -267,7 +267,14 @@ fn giant_tables_and_memories_are_contained() {
           (func (export "rvf_report_ptr") (result i32) i32.const 0))"#,
     )
     .unwrap();
-    assert!(matches!(contained(&huge), SandboxError::MemoryLimit { .. }));
+    // Refused before instantiation, with both numbers (exit 9 at the CLI).
+    assert_eq!(
+        contained(&huge),
+        SandboxError::InitialMemory {
+            needed_bytes: 20000 * 65536,
+            cap_bytes: 64 << 20
+        }
+    );
 }
 
 #[test]

@@ -111,6 +111,16 @@ pub struct FileVerdict {
 }
 
 impl FileVerdict {
+    /// Segments whose content hash is unset (directory index; `None` for
+    /// the manifest): nothing was verified for them.
+    pub fn unhashed(&self) -> Vec<Option<usize>> {
+        self.segments
+            .iter()
+            .filter(|s| s.findings.contains(&Finding::HashNotSet))
+            .map(|s| s.index)
+            .collect()
+    }
+
     pub fn ok(&self) -> bool {
         self.segments.iter().all(SegmentVerdict::ok)
             && self.walk_stopped.is_none()

@@ -25,10 +25,11 @@ pub enum Exit {
     SolverRefused = 12,
     NotConverged = 13,
     ReplayDiffers = 14,
+    Unhashed = 15,
 }
 
 impl Exit {
-    pub const ALL: [Exit; 15] = [
+    pub const ALL: [Exit; 16] = [
         Exit::Ok,
         Exit::VerifyFailed,
         Exit::Usage,
@@ -44,6 +45,7 @@ impl Exit {
         Exit::SolverRefused,
         Exit::NotConverged,
         Exit::ReplayDiffers,
+        Exit::Unhashed,
     ];
 
     /// The process exit code.
@@ -69,6 +71,7 @@ impl Exit {
             Exit::SolverRefused => "solver_refused",
             Exit::NotConverged => "not_converged",
             Exit::ReplayDiffers => "replay_differs",
+            Exit::Unhashed => "unhashed",
         }
     }
 
@@ -96,6 +99,7 @@ impl Exit {
                 "the solver stopped without converging (budget); the result is still written"
             }
             Exit::ReplayDiffers => "replay differs from the receipt",
+            Exit::Unhashed => "not verified: a segment's content hash is unset, so nothing could be checked (--allow-unhashed accepts it)",
         }
     }
 

@@ -105,6 +105,7 @@ fn request(method: Method, o: &serde_json::Map<String, Value>) -> (Request, Opti
         r.query = Query::Values(q.iter().map(|x| x.as_f64().unwrap() as f32).collect());
     }
     r.data = u("data").map(|x| x as usize);
+    r.verify_data = o.get("verify_data").and_then(Value::as_bool) == Some(true);
     (r, u("segment").map(|x| x as usize))
 }
 
@@ -157,6 +158,8 @@ fn the_rust_host_reaches_every_verdict() {
             let (req, force) = request(method, r["options"].as_object().unwrap());
             let mut config = host_config(r["host"].as_str().unwrap());
             config.force_segment = force;
+            config.allow_unhashed =
+                r["options"].get("allow_unhashed").and_then(Value::as_bool) == Some(true);
             let got = Session::new(file.clone(), config).run(&req);
             let e = &r["expect"];
             match (&got, e.get("refused")) {

@@ -20,7 +20,7 @@ fn select(f: &RvfFile<'_>, host: u16, force: Option<usize>) -> Selection {
     let config = HostConfig {
         allowed_features: host,
         force_segment: force,
-        limits: Limits::default(),
+        ..HostConfig::default()
     };
     runtime_select::select(f, &config, Thoroughness::Every)
 }

@@ -23,6 +23,9 @@ pub struct HostArgs {
     /// Linear memory cap in bytes (K/M/G suffixes); the header's max pages apply when smaller
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     pub max_memory: Option<u64>,
+    /// Accept data segments whose content hash is unset (nothing is verified for them)
+    #[arg(long)]
+    pub allow_unhashed: bool,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
@@ -33,6 +36,7 @@ impl HostArgs {
     pub fn config(&self) -> Result<HostConfig, Failure> {
         let mut c = HostConfig {
             force_segment: self.segment,
+            allow_unhashed: self.allow_unhashed,
             ..HostConfig::default()
         };
         c.limits.fuel = self.fuel;

@@ -10,11 +10,17 @@ use rvf_spec::format::segment_type_name as type_name;
 use serde_json::json;
 use std::path::PathBuf;
 
-/// Verify every segment of an RVF file (exit 1 on any failure)
+/// Verify every segment of an RVF file (exit 1 on any failure, 15 when a segment has no hash)
 #[derive(Args, Debug)]
-#[command(after_help = "Example:\n  rvf-pack verify data.rvf --json")]
+#[command(after_help = "An unset (all-zero) content hash verifies nothing: such a file is not \"verified\"\n\
+(exit 15) unless --allow-unhashed.\n\nExamples:\n  rvf-pack verify data.rvf\n  rvf-pack verify data.rvf --json")]
 pub struct VerifyArgs {
+    /// The RVF file
     pub file: PathBuf,
+    /// Accept segments whose content hash is unset (they are reported, not verified)
+    #[arg(long)]
+    pub allow_unhashed: bool,
+    /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
 }
@@ -24,6 +30,14 @@ pub fn run(a: VerifyArgs) -> CmdResult {
     let file = RvfFile::parse(map.bytes())?;
     let v = verify_file(&file);
     let ok = v.ok();
+    let unhashed = v.unhashed();
+    let exit = if !ok {
+        Exit::VerifyFailed
+    } else if !unhashed.is_empty() && !a.allow_unhashed {
+        Exit::Unhashed
+    } else {
+        Exit::Ok
+    };
     if a.json {
         let segs: Vec<_> = v
             .segments
@@ -39,7 +53,8 @@ pub fn run(a: VerifyArgs) -> CmdResult {
             })
             .collect();
         print_json(&json!({
-            "file": a.file, "ok": ok, "segments": segs,
+            "file": a.file, "ok": exit == Exit::Ok, "verdict": exit.name(),
+            "unhashed_segments": unhashed, "segments": segs,
             "unlisted_segments": v.unlisted.iter().map(|(o, t)| json!({"offset": o, "type": type_name(*t).to_string()})).collect::<Vec<_>>(),
             "walk_stopped": v.walk_stopped.as_ref().map(|e| e.to_string()),
             "rejected_newer_manifests": v.rejected_newer_manifests,
@@ -90,14 +105,23 @@ pub fn run(a: VerifyArgs) -> CmdResult {
                 v.rejected_newer_manifests
             );
         }
-        println!(
-            "{}",
-            if ok {
-                "verified"
-            } else {
-                "VERIFICATION FAILED"
-            }
-        );
+        let names: Vec<String> = unhashed
+            .iter()
+            .map(|i| i.map_or("the manifest".into(), |i| format!("segment {i}")))
+            .collect();
+        match exit {
+            Exit::Ok if unhashed.is_empty() => println!("verified"),
+            Exit::Ok => println!(
+                "verified, except {} (no content hash: accepted with --allow-unhashed, not checked)",
+                names.join(", ")
+            ),
+            Exit::Unhashed => println!(
+                "NOT VERIFIED: {} {} no content hash, so nothing was checked there (--allow-unhashed accepts it)",
+                names.join(", "),
+                if names.len() == 1 { "has" } else { "have" }
+            ),
+            _ => println!("VERIFICATION FAILED"),
+        }
     }
-    Ok(if ok { Exit::Ok } else { Exit::VerifyFailed })
+    Ok(exit)
 }

@@ -42,7 +42,8 @@ pub struct Selection {
 pub struct Run {
     pub method: Method,
     pub host: &'static str,
-    /// Options in `rvf-pack run` terms (source, target, epsilon, walks, seed, k, query_index, data, segment).
+    /// Options in `rvf-pack run` terms (source, target, epsilon, walks, seed,
+    /// k, query_index, data, segment, verify_data, allow_unhashed).
     pub options: Vec<(&'static str, Value)>,
     pub expect: Expect,
 }
@@ -462,6 +463,26 @@ pub fn all() -> Vec<Case> {
     );
     c.hashes = vec!["not_set", "verified"];
     c.selections = vec![sel(ALL, &[(1, "selected")])];
+    c.runs = vec![
+        Run {
+            method: Method::Cg,
+            host: ALL,
+            options: vec![("verify_data", json!(true))],
+            expect: Expect::Refused("unhashed"),
+        },
+        Run {
+            method: Method::Cg,
+            host: ALL,
+            options: vec![
+                ("verify_data", json!(true)),
+                ("allow_unhashed", json!(true)),
+            ],
+            expect: Expect::Finished {
+                status: 0,
+                digest: digest(&[]),
+            },
+        },
+    ];
     v.push(c);
 
     v.extend(data_cases());
