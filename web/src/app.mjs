@@ -1,88 +1,212 @@
-// The page: read a dropped .rvf file, show its segments and solver variants
-// (with the selection explained), run a method, show and plot the results.
-import * as rvf from './rvf.mjs';
+// The page: a thin front end. A worker (worker.mjs) reads, hashes, selects
+// and runs through the library; this file shows what it reports, keeps the
+// page responsive (progress, Cancel) and never keeps anything stale.
+import { facts, DEFAULTS, METHOD_OPTIONS, EXIT, checksumName, detailLine } from './rvf.mjs';
+import { table, definitions, plot, save } from './view.mjs';
 
-rvf.setShake256(globalThis.shake256);
 const $ = (id) => document.getElementById(id);
-let file = null, selection = null;
+const FIELDS = { data: 'data', source: 'source', target: 'target', alpha: 'alpha', epsilon: 'epsilon', walks: 'walks', seed: 'seed', budget: 'budget', tol: 'tol', maxIter: 'max-iter', precondition: 'precondition', minMargin: 'min-margin', k: 'k', metric: 'metric', queryIndex: 'query-index', query: 'query' };
+let worker = null, current = null, opened = null, lastRun = null, dependencyMissing = false;
 
-function table(el, head, rows) {
-  el.innerHTML = '';
-  const tr = el.insertRow();
-  for (const h of head) tr.appendChild(Object.assign(document.createElement('th'), { textContent: h }));
-  for (const r of rows) {
-    const row = el.insertRow();
-    for (const [text, cls] of r) Object.assign(row.insertCell(), { textContent: text, className: cls || '' });
+function init() {
+  $('method').replaceChildren(...facts.abi.methods.map((m) => new Option(m.name, m.name)));
+  $('metric').replaceChildren(new Option("the file's metric", ''), ...facts.abi.metrics.map((m) => new Option(`${m.name} (${m.value_label})`, m.name)));
+  for (const [opt, id] of Object.entries(FIELDS)) {
+    const d = DEFAULTS[opt];
+    if (d === undefined) continue;
+    if (typeof d === 'boolean') $(id).checked = d; else $(id).value = String(d);
+  }
+  $('query-index').value = '0';
+  showFields();
+}
+
+function showFields() {
+  const used = METHOD_OPTIONS[$('method').value];
+  for (const label of document.querySelectorAll('#form [data-opt]')) {
+    const opt = label.dataset.opt;
+    label.hidden = !used.includes(opt) || (opt === 'data' && $('data').options.length < 2);
   }
 }
 
-async function load(f) {
-  $('error').textContent = '';
-  try {
-    file = rvf.parseFile(new Uint8Array(await f.arrayBuffer()));
-  } catch (e) {
-    $('error').textContent = `Not a readable RVF file: ${e.message}`;
-    return;
+function startWorker() {
+  worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
+  worker.onmessage = ({ data }) => handlers[data.type]?.(data);
+  worker.onerror = (e) => { e.preventDefault(); busy(null); showError(`The page's worker failed: ${e.message}`); };
+}
+
+/** Busy state: a phase label and progress (null: idle). */
+function busy(label, done = 0, total = 0) {
+  const bar = $('progress');
+  bar.hidden = label === null;
+  $('cancel').hidden = label === null;
+  $('progress-label').textContent = label ?? '';
+  if (total > 0) { bar.max = total; bar.value = done; } else bar.removeAttribute('value');
+  const runnable = opened !== null && opened.selection.selected_segment !== null;
+  $('run').disabled = label !== null || !runnable;
+}
+
+function clearResult() {
+  lastRun = null;
+  $('result-section').hidden = true;
+  $('result').replaceChildren();
+  $('refusal').hidden = true;
+  $('plot').hidden = true;
+  $('downloads').hidden = true;
+}
+
+function clearAll() {
+  opened = null;
+  $('error').hidden = true;
+  $('file-section').hidden = true;
+  $('run-section').hidden = true;
+  for (const id of ['info', 'host']) $(id).textContent = '';
+  for (const id of ['segments', 'variants', 'meta']) $(id).replaceChildren();
+  $('meta-section').hidden = true;
+  $('data').replaceChildren();
+  clearResult();
+  $('run').disabled = true;
+}
+
+function showError(text) {
+  clearAll();
+  $('error').textContent = text;
+  $('error').hidden = false;
+}
+
+function load(f, { keepResult = false } = {}) {
+  if (dependencyMissing) return;
+  if (!keepResult) clearAll();
+  opened = null;
+  current = f;
+  if (!worker) startWorker();
+  busy(`Reading ${f.name}…`, 0, f.size);
+  worker.postMessage({ type: 'open', file: f });
+}
+
+const PHASES = { reading: 'Reading', hashing: 'Hashing', 'verifying solvers': 'Verifying the solver modules', running: 'Running' };
+const handlers = {
+  progress: (m) => busy(`${PHASES[m.phase] ?? m.phase}${m.phase === 'running' ? ` ${$('method').value}` : ''}…`, m.done, m.total),
+  'missing-dependency': (m) => {
+    dependencyMissing = true;
+    busy(null);
+    clearAll();
+    $('dependency').textContent = `The page cannot work: its JavaScript dependency ${m.name} is missing (${m.url} did not load). `
+      + 'Run `npm ci` in web/ and reload. (This says nothing about your file.)';
+    $('dependency').hidden = false;
+    $('file').disabled = true;
+  },
+  opened: (m) => { busy(null); showFile(m); },
+  result: (m) => { busy(null); showResult(m); },
+  download: (m) => {
+    const base = (current?.name ?? 'result').replace(/\.rvf$/, '');
+    save(m.bytes, `${base}-${lastRun}.${m.format}`, m.format === 'npy' ? 'application/octet-stream' : 'text/csv');
+  },
+  error: (m) => {
+    busy(null);
+    if (m.phase === 'open') showError(`Not a readable RVF file (${m.class}): ${m.error}`);
+    else showRefusal(`Refused (${EXIT[m.exit]?.meaning ?? m.exit}): ${m.error}`);
+  },
+};
+
+function showFile(m) {
+  opened = m;
+  const j = m.inspect, man = j.manifest;
+  $('info').textContent = `${m.name}: ${j.file_length} bytes, ${j.dialect} dialect, manifest at offset ${man.offset} (epoch ${man.epoch}, hash ${man.hash_status}), ${j.segments.length} segments.`;
+  const metas = j.segments.filter((s) => s.detail?.entries);
+  definitions($('meta'), metas.flatMap((s) => Object.entries(s.detail.entries)));
+  $('meta-section').hidden = metas.length === 0;
+  const cls = (status) => (status === 'verified' ? 'ok' : status === 'not set' ? 'warn' : 'bad');
+  table($('segments'), ['#', 'type', 'offset', 'payload bytes', 'hash', 'detail'], j.segments.map((s) => [
+    [s.index], [s.type], [s.offset], [s.payload_length], [`${s.hash_status} (${checksumName(s.checksum_algo)})`, cls(s.hash_status)], [detailLine(s)],
+  ]));
+  $('host').textContent = `This engine runs: ${m.hostFeatures}.`;
+  table($('variants'), ['segment', 'role', 'target', 'features', 'priority', 'verdict'], m.selection.candidates.map((c) => [
+    [c.segment], [c.role ?? '?'], [c.target ?? '?'], [c.required_features ?? '?'], [c.priority ?? '?'],
+    [c.verdict, c.verdict_class === 'selected' ? 'ok' : c.verdict_class.startsWith('rejected') ? 'bad' : ''],
+  ]));
+  const matrices = j.segments.filter((s) => s.type === 'SPARSE');
+  $('data').replaceChildren(...matrices.map((s) => new Option(`segment ${s.index}: ${s.detail?.rows ?? '?'}×${s.detail?.cols ?? '?'}`, String(s.index))));
+  $('file-section').hidden = false;
+  $('run-section').hidden = false;
+  showFields();
+  if (m.selection.selected_segment === null) showRefusal('No solver segment of this file runs here: every candidate\'s reason is in the table above.');
+  busy(null);
+}
+
+function showRefusal(text) {
+  $('result-section').hidden = false;
+  $('refusal').textContent = text;
+  $('refusal').hidden = false;
+}
+
+function showResult(m) {
+  clearResult();
+  lastRun = m.json.method;
+  $('result-section').hidden = false;
+  const p = Object.assign(document.createElement('p'), { id: 'summary' });
+  const r = m.json.report;
+  p.textContent = m.refused ? `${m.summary}.`
+    : `${m.summary}. Iterations ${r.iterations}, residual ${r.residual.toExponential(3)}, estimate ${r.estimate.toExponential(6)}, work ${r.work}, ${m.ms.toFixed(1)} ms. Output digest ${m.json.output_digest}`;
+  $('result').append(p);
+  if (m.refused) { showRefusal(`Refused: ${r.status_words}`); return; }
+  const t = Object.assign(document.createElement('table'), { id: 'top' });
+  const wrap = Object.assign(document.createElement('div'), { className: 'scroll' });
+  wrap.append(t);
+  $('result').append(wrap);
+  const rows = [];
+  for (let i = 0; i < Math.min(10, m.rows.length / 2); i++) rows.push([[m.rows[2 * i]], [m.rows[2 * i + 1].toPrecision(12)]]);
+  table(t, ['index', m.valueLabel], rows);
+  plot($('plot'), m.byIndex, m.valueLabel, `${m.json.method}: ${m.byIndex.length / 2} ${m.kind === 'dense' ? 'values' : 'entries'} by index`);
+  $('downloads').hidden = m.byIndex.length === 0;
+}
+
+function collect() {
+  const used = METHOD_OPTIONS[$('method').value], o = {};
+  for (const opt of used) {
+    const el = $(FIELDS[opt]);
+    if (el.closest('label').hidden) continue;
+    if (el.type === 'checkbox') o[opt] = el.checked;
+    else if (el.value.trim() !== '') o[opt] = el.value.trim();
   }
-  $('info').textContent = `${f.name}: ${file.bytes.length} bytes, manifest at ${file.manifest.offset} (epoch ${file.manifest.epoch}), ${file.segments.length} segments.`;
-  table($('segments'), ['#', 'type', 'offset', 'payload bytes', 'hash algo', 'hash'], file.segments.map((s) => [
-    [s.index], [s.typeName], [s.offset], [s.payloadLength], [s.algo], [s.hashStatus, s.hashStatus === 'verified' ? 'ok' : 'bad'],
-  ]));
-  selection = rvf.select(file);
-  $('host').textContent = `This engine runs: ${rvf.featureNames(selection.host)}.`;
-  table($('variants'), ['segment', 'role', 'target', 'features', 'priority', 'verdict'], selection.candidates.map((c) => [
-    [c.index], [c.header?.roleName ?? '?'], [c.header?.targetName ?? '?'], [c.header ? rvf.featureNames(c.header.requiredFeatures) : '?'],
-    [c.header?.priority ?? '?'], [c.verdict, c.verdict === 'selected' ? 'ok' : c.reason ? 'bad' : ''],
-  ]));
-  $('run').disabled = !selection.chosen;
+  if (o.data !== undefined) o.data = Number(o.data);
+  if (o.query !== undefined) delete o.queryIndex;
+  return o;
+}
+
+function run(e) {
+  e.preventDefault();
+  if (!opened || !worker) return;
+  clearResult();
+  const method = $('method').value;
+  busy(`Running ${method}…`);
+  worker.postMessage({ type: 'run', method, options: collect() });
+}
+
+function cancel() {
+  if (!worker) return;
+  worker.terminate();
+  worker = null;
+  const wasOpen = opened !== null;
+  busy(null);
+  if (current && wasOpen) {
+    showRefusal('Cancelled: the run was stopped (its worker was terminated). The file is being read again.');
+    load(current, { keepResult: true });
+  } else {
+    clearAll();
+    $('error').textContent = 'Cancelled: the file was not read.';
+    $('error').hidden = false;
+    current = null;
+  }
 }
 
 $('file').addEventListener('change', (e) => e.target.files[0] && load(e.target.files[0]));
-$('drop').addEventListener('dragover', (e) => e.preventDefault());
-$('drop').addEventListener('drop', (e) => { e.preventDefault(); if (e.dataTransfer.files[0]) load(e.dataTransfer.files[0]); });
-
-$('form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const method = $('method').value;
-  const num = (id) => Number($(id).value);
-  const params = { source: num('source'), target: num('target'), epsilon: num('epsilon'), alpha: num('alpha'), numWalks: num('walks'), tol: num('tol'), k: num('k') };
-  let input = new Uint8Array(0);
-  if (method === 'knn') input = rvf.vectorBytes(rvf.dataArrays(file), params.source);
-  $('result').textContent = 'running…';
-  try {
-    const t = performance.now();
-    const out = await rvf.run(file, selection, method, params, input);
-    const ms = (performance.now() - t).toFixed(1);
-    let rows = rvf.results(out);
-    if (method.startsWith('ppr')) rows.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const r = out.report;
-    $('result').innerHTML = '';
-    const p = document.createElement('p');
-    p.id = 'summary';
-    p.textContent = `${method} on segment ${out.segment} (features ${rvf.featureNames(out.features)}): status ${r.status === 0 ? 'ok' : r.status}, ` +
-      `iterations ${r.iterations}, residual ${r.residual.toExponential(3)}, estimate ${r.estimate.toExponential(6)}, work ${r.work}, ${ms} ms. Output digest ${out.digest}`;
-    $('result').appendChild(p);
-    const t2 = document.createElement('table');
-    t2.id = 'top';
-    $('result').appendChild(t2);
-    table(t2, ['index', method === 'knn' ? 'distance' : 'value'], rows.slice(0, 10).map(([i, v]) => [[i], [v.toPrecision(12)]]));
-    plot(rows.slice(0, 40));
-  } catch (err) {
-    $('result').textContent = `Refused: ${err.message}`;
-  }
-});
-
-function plot(rows) {
-  const c = $('plot'), g = c.getContext('2d');
-  g.clearRect(0, 0, c.width, c.height);
-  if (!rows.length) return;
-  const max = Math.max(...rows.map((r) => Math.abs(r[1]))) || 1;
-  const w = c.width / rows.length;
-  g.fillStyle = '#4a7bd0';
-  rows.forEach(([, v], i) => {
-    const h = (Math.abs(v) / max) * (c.height - 20);
-    g.fillRect(i * w + 1, c.height - h, w - 2, h);
-  });
-  g.fillStyle = '#222';
-  g.fillText(`top ${rows.length} values (max ${max.toPrecision(4)})`, 6, 12);
-}
+$('drop').addEventListener('dragover', (e) => { e.preventDefault(); $('drop').classList.add('over'); });
+$('drop').addEventListener('dragleave', () => $('drop').classList.remove('over'));
+$('drop').addEventListener('drop', (e) => { e.preventDefault(); $('drop').classList.remove('over'); if (e.dataTransfer.files[0]) load(e.dataTransfer.files[0]); });
+$('method').addEventListener('change', () => { showFields(); clearResult(); });
+$('form').addEventListener('submit', run);
+$('cancel').addEventListener('click', cancel);
+$('download-csv').addEventListener('click', () => worker?.postMessage({ type: 'download', format: 'csv' }));
+$('download-npy').addEventListener('click', () => worker?.postMessage({ type: 'download', format: 'npy' }));
+init();
+startWorker();

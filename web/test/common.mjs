@@ -1,33 +1,46 @@
-// Shared by the tests: the rvf-pack binary (built by `cargo test`), sample
-// files packed with both kernel variants, and the Rust host's answers.
-import { execFileSync } from 'node:child_process';
+// Shared by the tests: the repository root, the rvf-pack binary (built by
+// `cargo build -p rvf-pack`), sample files packed with both kernel
+// variants, and the Rust host's answers.
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const web = path.join(root, 'web');
 export const packBin = process.env.RVF_PACK || path.join(root, 'target/debug/rvf-pack');
 
+let made = null;
+/** Sample files (made once per test process). */
 export function samples() {
+  if (made) return made;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rvf-web-'));
   const s = (n) => path.join(root, 'samples', n);
   const k = (v) => path.join(root, 'microkernel/dist', `solver-${v}.wasm`);
   const solvers = ['--solver', k('baseline'), '--solver', k('simd')];
   const karate = path.join(dir, 'karate.rvf');
+  const karateXxh3 = path.join(dir, 'karate-xxh3.rvf');
   const poisson = path.join(dir, 'poisson.rvf');
+  const meta = path.join(dir, 'meta.rvf');
   execFileSync(packBin, ['create', karate, '--matrix', s('karate.mtx'), '--with-transpose', ...solvers]);
+  execFileSync(packBin, ['create', karateXxh3, '--matrix', s('karate.mtx'), '--with-transpose', ...solvers, '--checksum', 'xxh3']);
   execFileSync(packBin, ['create', poisson, '--matrix', s('poisson16.mtx'), '--rhs', s('poisson16_rhs.txt'), '--vectors', s('points.fvecs'), ...solvers]);
-  return { dir, karate, poisson };
+  execFileSync(packBin, ['create', meta, '--matrix', s('karate.mtx'), '--with-transpose', ...solvers, '--meta', 'title=Karate club', '--meta', 'source=Zachary 1977']);
+  made = { dir, karate, karateXxh3, poisson, meta };
+  return made;
 }
 
-/** The Rust host's run with a host-feature mask: its JSON output, with
- *  `receipt` the run receipt it wrote (docs/RECEIPTS.md). */
+/** rvf-pack with `args`: {status, stdout, stderr}. */
+export function rvfPack(args) {
+  const r = spawnSync(packBin, args, { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The Rust host's `run --json` (with a host-feature mask), plus its exit status. */
 export function rustRun(file, method, args, mask) {
-  const receipt = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rvf-receipt-')), 'r.json');
-  const a = ['run', file, method, ...args, '--json', '--receipt', receipt];
+  const a = ['run', file, method, ...args, '--json'];
   if (mask) a.push('--host-features', mask);
-  const out = JSON.parse(execFileSync(packBin, a).toString());
-  out.receipt = JSON.parse(fs.readFileSync(receipt, 'utf8'));
-  return out;
+  const r = rvfPack(a);
+  return { ...(r.stdout.trim() ? JSON.parse(r.stdout) : {}), exitStatus: r.status, stderr: r.stderr };
 }
