@@ -12,7 +12,10 @@ use std::io::{self, BufRead};
 #[derive(Debug)]
 pub enum LineError {
     /// Line `line` is longer than `max` bytes.
-    TooLong { line: u64, max: usize },
+    TooLong {
+        line: u64,
+        max: usize,
+    },
     Io(io::Error),
 }
 

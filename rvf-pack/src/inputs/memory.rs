@@ -22,7 +22,12 @@ pub struct MemoryError {
 
 impl fmt::Display for MemoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} would need {} of memory", self.what, bytes(self.bytes))?;
+        write!(
+            f,
+            "{} would need {} of memory",
+            self.what,
+            bytes(self.bytes)
+        )?;
         match self.available {
             Some(a) => write!(f, ", but only {} is available", bytes(a)),
             None => f.write_str(", which could not be allocated"),
@@ -109,6 +114,12 @@ pub fn check_available(need: u64, what: impl Into<String>) -> Result<(), MemoryE
     }
 }
 
+/// `n` briefly: "8.0 MiB", "512 bytes".
+pub fn short(n: u64) -> String {
+    let long = bytes(n);
+    long.split(" (").next().unwrap_or(&long).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,12 +127,16 @@ mod tests {
     #[test]
     fn refusals_say_what_and_how_much() {
         let e = filled(usize::MAX / 4, 0u32, "the row pointers").unwrap_err();
-        assert!(e.to_string().starts_with("the row pointers would need"), "{e}");
+        assert!(
+            e.to_string().starts_with("the row pointers would need"),
+            "{e}"
+        );
         assert!(e.to_string().contains("could not be allocated"), "{e}");
         let mut v = vec![1u64];
         assert!(grow(&mut v, usize::MAX / 16, "the vectors").is_err());
         assert_eq!(bytes(512), "512 bytes");
         assert_eq!(bytes(16 << 30), "16.0 GiB (17179869184 bytes)");
+        assert_eq!(short(8 << 20), "8.0 MiB");
         if available().is_some() {
             let e = check_available(u64::MAX, "a matrix").unwrap_err();
             assert!(e.to_string().contains("but only"), "{e}");

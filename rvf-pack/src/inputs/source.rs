@@ -209,7 +209,7 @@ pub fn read_module(path: &Path, limit: usize) -> Result<Vec<u8>> {
         file: file.to_path_buf(),
         what: format!(
             "module is {size} bytes; the limit is {limit} ({})",
-            super::memory::bytes(limit as u64)
+            super::memory::short(limit as u64)
         ),
     };
     let mut src = open(path, Role::Solver, &())?;
@@ -238,11 +238,17 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let missing = d.path().join("nope.mtx");
         let e = open(&missing, Role::Matrix, &()).err().unwrap().to_string();
-        assert!(e.contains("nope.mtx") && e.contains("--matrix expects"), "{e}");
+        assert!(
+            e.contains("nope.mtx") && e.contains("--matrix expects"),
+            "{e}"
+        );
         let e = open(d.path(), Role::Vectors, &()).err().unwrap();
         assert!(matches!(e, PackError::Input { .. }), "{e}");
         let e = e.to_string();
-        assert!(e.contains("is a directory") && e.contains("--vectors"), "{e}");
+        assert!(
+            e.contains("is a directory") && e.contains("--vectors"),
+            "{e}"
+        );
         #[cfg(unix)]
         {
             let e = open(Path::new("/dev/zero"), Role::Rhs, &());
