@@ -16,6 +16,33 @@
 //! The core is `no_std + alloc` over a byte slice (it builds for bare metal);
 //! `std` adds receipts and replay. Reading files is `loader`'s; running a
 //! module is `interpreter`'s; the facts both sides share are `rvf_spec`'s.
+//!
+//! Open a file, select its solver for this host, run a method, read the
+//! results:
+//!
+//! ```
+//! use rvf_host::{HostConfig, Method, RvfFile, Request, Session};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/conformance/karate-shake.rvf");
+//! let bytes = std::fs::read(path)?; // or rvf_host::MappedFile::open(path)?
+//! let file = RvfFile::parse(&bytes)?;
+//! let mut session = Session::new(file, HostConfig::default());
+//! for (i, c) in session.explain().candidates.iter().enumerate() {
+//!     println!("segment {}: {}", c.index, session.explain().verdict(i));
+//! }
+//! let mut request = Request::new(Method::PprForward);
+//! request.source = 0;
+//! request.epsilon = 1e-6;
+//! let outcome = session.run(&request)?;
+//! println!("{} (fuel {})", outcome.status_words(), outcome.fuel_used);
+//! for (node, score) in outcome.results()?.rows().take(5) {
+//!     println!("{node:>4} {score:.6}");
+//! }
+//! # assert_eq!(outcome.report.status, 0);
+//! # Ok(())
+//! # }
+//! ```
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -37,6 +64,10 @@ pub mod session;
 pub use config::HostConfig;
 pub use data::{DataBinding, DataError, MatrixChoice, VerifiedData};
 pub use interpreter::{engine, Limits, Sandbox, SandboxError};
+#[cfg(feature = "std")]
+pub use loader::MappedFile;
+pub use loader::RvfFile;
 pub use request::{Query, QueryError, Request};
+pub use rvf_spec::abi::{Method, Metric};
 pub use select::{Candidate, Rejection, Selection, Verdict};
 pub use session::{DataUsed, Outcome, RunError, Session};

@@ -33,12 +33,13 @@ impl RunError {
     /// The exit code of this failure.
     pub fn exit(&self) -> Exit {
         match self {
-            RunError::NoSolver(s) if s.candidates.iter().any(|c| {
-                matches!(
-                    c.rejection,
-                    Some(Rejection::Module(SandboxError::InitialMemory { .. }))
-                )
-            }) =>
+            RunError::NoSolver(s)
+                if s.candidates.iter().any(|c| {
+                    matches!(
+                        c.rejection,
+                        Some(Rejection::Module(SandboxError::InitialMemory { .. }))
+                    )
+                }) =>
             {
                 Exit::MemoryLimit
             }

@@ -43,7 +43,7 @@ pub mod witness;
 #[cfg(feature = "std")]
 mod mmap;
 #[cfg(feature = "std")]
-pub use mmap::{open_regular, MappedFile};
+pub use mmap::{file_kind, open_regular, MappedFile};
 
 pub use container::{Dialect, RvfFile, Segment};
 pub use error::{Error, ManifestFault, ManifestRejection, PayloadKind, Result};

@@ -154,11 +154,16 @@ impl Fault {
 }
 
 impl From<i32> for Fault {
+    /// A bare status; BAD_DATA from a host read means the arrays are
+    /// inconsistent (row pointers past the indices, an index out of range),
+    /// which is what `detail::STRUCTURE` says.
     fn from(status: i32) -> Fault {
-        Fault {
-            status,
-            detail: detail::NONE,
-        }
+        let detail = if status == status::BAD_DATA {
+            detail::STRUCTURE
+        } else {
+            detail::NONE
+        };
+        Fault { status, detail }
     }
 }
 

@@ -293,6 +293,8 @@ impl fmt::Display for MaskError<'_> {
     }
 }
 
+impl core::error::Error for MaskError<'_> {}
+
 /// Apply a user's host-feature mask to the features a host has: `none`;
 /// `-simd` (remove from what the host has); `simd,bulk-memory` (exactly
 /// these, `+` optional); items combine left to right. The result never

@@ -27,6 +27,8 @@ impl fmt::Display for ResultError {
     }
 }
 
+impl core::error::Error for ResultError {}
+
 /// Bytes per element of a result kind.
 pub const fn element_len(kind: u32) -> Option<usize> {
     match kind {

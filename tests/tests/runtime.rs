@@ -7,9 +7,7 @@ use common::solve::*;
 use loader::wasm_seg::BytecodeHashStatus;
 use loader::RvfFile;
 use rvf_host::select::{self as runtime_select, Selection, Thoroughness};
-use rvf_host::{
-    HostConfig, Limits, MatrixChoice, Outcome, Rejection, RunError, Session, VerifiedData,
-};
+use rvf_host::{HostConfig, MatrixChoice, Outcome, Rejection, RunError, Session, VerifiedData};
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
 use rvf_spec::abi;
 use rvf_spec::format::{seg, WASM_FEAT_BULK_MEMORY, WASM_FEAT_SIMD};

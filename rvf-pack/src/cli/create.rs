@@ -32,18 +32,32 @@ Solver options (after the path, comma separated):
 /// Inputs shared by `create` and `append`.
 #[derive(Args, Clone, Debug)]
 pub struct Inputs {
-    /// Vectors: .fvecs, .npy (2-D float32/float64) or .csv
+    /// Vectors: .fvecs, .npy (2-D, or 1-D for one vector; float16/32/64 or
+    /// integers, converted exactly) or CSV/TSV/text; - reads standard input.
+    /// The format is detected from the content (the extension is a hint)
     #[arg(long, value_name = "FILE")]
     pub vectors: Option<PathBuf>,
     /// Distance metric recorded in the manifest for the vectors (k-NN runs use it unless told otherwise)
     #[arg(long, value_enum, default_value = "l2")]
     pub metric: MetricArg,
-    /// Sparse matrix: Matrix Market coordinate (.mtx)
+    /// Sparse matrix: Matrix Market coordinate (.mtx); - reads standard input
     #[arg(long, value_name = "FILE")]
     pub matrix: Option<PathBuf>,
-    /// Right-hand side for the matrix: .npy (1-D) or text, one number per line
+    /// Right-hand side for the matrix: .npy (1-D) or text, one number per
+    /// line; - reads standard input
     #[arg(long, value_name = "FILE", requires = "matrix")]
     pub rhs: Option<PathBuf>,
+    /// The format of the input read from standard input (-), or of the only
+    /// data input: fvecs, npy, csv, tsv, txt or mtx. Checked against the
+    /// content; without it the content decides (.fvecs on standard input
+    /// needs it)
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<inputs::Format>,
+    /// The first row of a CSV/text input (--vectors, --rhs) is a header:
+    /// skip it. Without this flag a first row is skipped only when every
+    /// cell of it is non-numeric (and stderr says so)
+    #[arg(long)]
+    pub header: bool,
     /// Store the transpose (in-adjacency), needed by backward push
     #[arg(long, requires = "matrix")]
     pub with_transpose: bool,
@@ -109,21 +123,29 @@ pub struct AppendArgs {
     pub inputs: Inputs,
 }
 
-fn progress(label: &str, path: &Path) -> ProgressBar {
-    // Show a spinner only for inputs big enough to take a while.
-    let big = std::fs::metadata(path)
-        .map(|m| m.len() > 32 << 20)
-        .unwrap_or(false);
-    if !big {
-        return ProgressBar::hidden();
+/// Progress of reading and encoding the inputs: a bar on stderr when
+/// progress is enabled (a terminal, no `--quiet`) and the output is not
+/// JSON, shown once the work has taken a second (quick commands print
+/// nothing extra); cleared when finished or dropped.
+fn progress(json: bool) -> ProgressBar {
+    use indicatif::{ProgressDrawTarget, ProgressFinish};
+    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+        .with_finish(ProgressFinish::AndClear);
+    if json || !super::progress::enabled() {
+        return pb;
     }
-    let pb = ProgressBar::new_spinner();
     pb.set_style(
         ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    pb.set_message(format!("{label} {}", path.display()));
-    pb.enable_steady_tick(Duration::from_millis(120));
+    let weak = pb.downgrade();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        if let Some(b) = weak.upgrade().filter(|b| !b.is_finished()) {
+            b.set_draw_target(ProgressDrawTarget::stderr());
+            b.enable_steady_tick(Duration::from_millis(120));
+        }
+    });
     pb
 }
 
@@ -136,46 +158,132 @@ pub struct Built {
 }
 
 pub fn build(i: &Inputs) -> Result<Built, PackError> {
+    use inputs::source::is_stdin;
     let mut segments = Vec::new();
     let mut report = Vec::new();
     let mut vectors = None;
     let metric_id = fmt_spec::metric_to_manifest(i.metric.0);
+    // Standard input can be read once; --format names its format, or that
+    // of the only data input.
+    let data: Vec<(&str, &Path)> = [
+        ("--vectors", &i.vectors),
+        ("--matrix", &i.matrix),
+        ("--rhs", &i.rhs),
+    ]
+    .into_iter()
+    .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
+    .collect();
+    let solver_paths = i
+        .solvers
+        .iter()
+        .map(|s| super::solver_spec::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let from_stdin: Vec<&str> = data
+        .iter()
+        .filter(|(_, p)| is_stdin(p))
+        .map(|(flag, _)| *flag)
+        .chain(
+            solver_paths
+                .iter()
+                .filter(|(p, _)| is_stdin(p))
+                .map(|_| "--solver"),
+        )
+        .collect();
+    if from_stdin.len() > 1 {
+        return Err(PackError::Usage(format!(
+            "{} all read standard input (-); only one input can",
+            from_stdin.join(", ")
+        )));
+    }
+    if i.format.is_some() && from_stdin.is_empty() && data.len() != 1 {
+        return Err(PackError::Usage(
+            "--format names the format of the input read from standard input (-), or of the only \
+             data input; with several inputs, their formats are detected from their content"
+                .into(),
+        ));
+    }
+    let opts = |p: &Path| inputs::Options {
+        format: i.format.filter(|_| is_stdin(p) || from_stdin.is_empty()),
+        header: i.header,
+    };
+    let pb = progress(i.json);
+    let bar: &dyn inputs::Progress = &pb;
+    // What was read, for the report; notes also go to stderr.
+    let describe = |r: &mut serde_json::Value,
+                    prefix: &str,
+                    facts: &serde_json::Map<String, serde_json::Value>,
+                    source: &Path,
+                    notes: &[String]| {
+        for (k, v) in facts {
+            r[format!("{prefix}{k}")] = v.clone();
+        }
+        for n in notes {
+            pb.suspend(|| eprintln!("rvf-pack: {}: {n}", source.display()));
+            if let Some(list) = r["notes"].as_array_mut() {
+                list.push(json!(format!("{}: {n}", source.display())));
+            } else {
+                r["notes"] = json!([format!("{}: {n}", source.display())]);
+            }
+        }
+    };
     if let Some(p) = &i.vectors {
-        let pb = progress("reading vectors", p);
-        let v = inputs::read_vectors(p)?;
-        pb.finish_and_clear();
-        let (dim, count) = (v.dim, v.count());
+        let l = inputs::load_vectors(p, &opts(p), bar)?;
+        let (dim, count) = (l.value.dim, l.value.count());
+        let mut r = json!({"type": "VEC", "source": p, "format": l.format.name(), "dim": dim, "count": count});
+        describe(&mut r, "", &l.facts, &l.source, &l.notes);
         // Encoded while it is written, never held whole beside the vectors.
-        let rows = payload::VecRows::new(std::sync::Arc::new(v), 0)?;
+        let rows = payload::VecRows::new(std::sync::Arc::new(l.value), 0)?;
         vectors = Some((dim as u16, count as u64));
-        report.push(json!({"type": "VEC", "source": p, "dim": dim, "count": count}));
+        report.push(r);
         segments.push(SegmentSpec {
             seg_type: seg::VEC,
             payload: writer::Payload::Vectors(rows),
         });
     }
     if let Some(p) = &i.matrix {
-        let pb = progress("reading matrix", p);
-        let (csr, _) = inputs::mtx::read(p)?;
-        let rhs = i.rhs.as_deref().map(inputs::read_rhs).transpose()?;
-        pb.finish_and_clear();
+        let needs = inputs::mtx::Needs {
+            rhs: i.rhs.is_some(),
+            transpose: i.with_transpose,
+        };
+        let m = inputs::load_matrix(p, &opts(p), needs, bar)?;
+        let rhs = i
+            .rhs
+            .as_deref()
+            .map(|r| inputs::load_rhs(r, &opts(r), bar))
+            .transpose()?;
+        let (csr, _) = &m.value;
         let payload = csr
-            .encode_segment(rhs.as_deref(), i.with_transpose)
-            .map_err(|what| PackError::input(i.rhs.as_deref().unwrap_or(p), None, what))?;
-        report.push(json!({"type": "SPARSE", "source": p, "rows": csr.rows, "cols": csr.cols, "nnz": csr.nnz(),
-            "rhs": i.rhs.is_some(), "transpose": i.with_transpose}));
+            .encode_segment_with(rhs.as_ref().map(|b| &b.value[..]), i.with_transpose, bar)
+            .map_err(|e| match (&e, &rhs) {
+                (rvf_pack::sparse::CsrError::RhsLength { .. }, Some(b)) => {
+                    PackError::input(&b.source, None, e.to_string())
+                }
+                _ => PackError::input(&m.source, None, e.to_string()),
+            })?;
+        let mut r = json!({"type": "SPARSE", "source": p, "format": m.format.name(),
+            "rows": csr.rows, "cols": csr.cols, "nnz": csr.nnz(),
+            "rhs": i.rhs.is_some(), "transpose": i.with_transpose});
+        describe(&mut r, "", &m.facts, &m.source, &m.notes);
+        if let (Some(b), Some(rp)) = (&rhs, &i.rhs) {
+            r["rhs_source"] = json!(rp);
+            r["rhs_format"] = json!(b.format.name());
+            describe(&mut r, "rhs_", &b.facts, &b.source, &b.notes);
+        }
+        report.push(r);
         segments.push(SegmentSpec {
             seg_type: seg::SPARSE,
             payload: payload.into(),
         });
     }
+    pb.finish_and_clear();
     let mut feature_sets = Vec::new();
-    for spec in &i.solvers {
-        let (path, opts) = super::solver_spec::parse(spec)?;
-        let bytes = std::fs::read(&path).map_err(|e| PackError::io(&path, e))?;
-        let (h, info, payload) = payload::wasm_payload(&path, &bytes, &opts)?;
+    for (path, opts) in &solver_paths {
+        let path = path.as_path();
+        // Size checked from metadata first; at most limit + 1 bytes read.
+        let bytes = inputs::source::read_module(path, payload::MAX_WASM_BYTES)?;
+        let (h, info, payload) = payload::wasm_payload(path, &bytes, opts)?;
         if !i.force {
-            payload::check_runnable(&path, &h, &bytes)?;
+            payload::check_runnable(path, &h, &bytes)?;
         }
         feature_sets.push(h.required_features);
         report.push(json!({"type": "WASM", "source": path, "bytes": bytes.len(),
@@ -215,7 +323,27 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
     })
 }
 
+/// The files a command reads (an output must never be one of them).
+fn input_paths(i: &Inputs) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = [&i.vectors, &i.matrix, &i.rhs]
+        .into_iter()
+        .flatten()
+        .filter(|p| !inputs::source::is_stdin(p))
+        .cloned()
+        .collect();
+    v.extend(
+        i.solvers
+            .iter()
+            .filter_map(|s| super::solver_spec::parse(s).ok())
+            .map(|(p, _)| p),
+    );
+    v
+}
+
 pub fn create(a: CreateArgs) -> CmdResult {
+    let inputs = input_paths(&a.inputs);
+    let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    rvf_pack::output::Destination::resolve(&a.out, &refs)?;
     let b = build(&a.inputs)?;
     if b.segments.is_empty() {
         return Err(Failure::usage(
@@ -223,6 +351,7 @@ pub fn create(a: CreateArgs) -> CmdResult {
         ));
     }
     let (dimension, total_vectors) = b.vectors.unwrap_or((0, 0));
+    let spinner = super::progress::Spinner::start(format!("writing {}", a.out.display()));
     writer::create_with(
         &a.out,
         &b.segments,
@@ -233,17 +362,24 @@ pub fn create(a: CreateArgs) -> CmdResult {
         },
         a.inputs.checksum.algo(),
     )?;
+    drop(spinner);
     report(&a.out, &b.report, a.inputs.json);
     Ok(Exit::Ok)
 }
 
 pub fn append(a: AppendArgs) -> CmdResult {
+    // The file appended to is the output; none of the new inputs may be it.
+    let inputs = input_paths(&a.inputs);
+    let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    rvf_pack::output::Destination::resolve(&a.file, &refs)?;
     let b = build(&a.inputs)?;
     if b.segments.is_empty() {
         return Err(Failure::usage("nothing to append"));
     }
     let lock = super::lock_for_writing(&a.file)?;
+    let spinner = super::progress::Spinner::start(format!("appending to {}", a.file.display()));
     let out = writer::append_locked(&lock, &b.segments, b.vectors, a.inputs.checksum.algo())?;
+    drop(spinner);
     report(&a.file, &b.report, a.inputs.json);
     if !a.inputs.json {
         println!("epoch {}", out.epoch);
@@ -251,13 +387,33 @@ pub fn append(a: AppendArgs) -> CmdResult {
     Ok(Exit::Ok)
 }
 
+/// One segment of the report as a readable line: its type, then what it holds.
+fn summary_line(s: &serde_json::Value) -> String {
+    let Some(obj) = s.as_object() else {
+        return s.to_string();
+    };
+    let mut line = format!(
+        "{:<7}",
+        obj.get("type").and_then(|t| t.as_str()).unwrap_or("?")
+    );
+    for (k, v) in obj.iter().filter(|(k, _)| *k != "type") {
+        match v {
+            serde_json::Value::String(t) => line.push_str(&format!(" {k}={t}")),
+            serde_json::Value::Null => {}
+            other => line.push_str(&format!(" {k}={other}")),
+        }
+    }
+    line
+}
+
 fn report(out: &Path, segs: &[serde_json::Value], as_json: bool) {
     if as_json {
         print_json(&json!({"file": out, "segments": segs}));
     } else {
-        println!("wrote {}", out.display());
+        let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+        println!("wrote {} ({size} bytes)", out.display());
         for s in segs {
-            println!("  {}", s);
+            println!("  {}", summary_line(s));
         }
     }
 }

@@ -6,7 +6,9 @@ use loader::meta_seg::{self, MetadataValue};
 use loader::sparse_seg::{flags, SparseMatrix};
 use loader::vec_seg::VectorSegment;
 use loader::wasm_seg::WasmSegment;
-use rvf_spec::format::{role_name, seg, segment_type_name, target_name, Features};
+use rvf_spec::format::{
+    metric_from_manifest, role_name, seg, segment_type_name, target_name, Features,
+};
 use rvf_spec::hex::encode as hex;
 use serde_json::{json, Value};
 
@@ -22,6 +24,7 @@ pub fn segment(index: Option<usize>, seg: &Segment<'_>) -> Value {
         "payload_length": h.payload_length,
         "alignment_pad": h.alignment_pad,
         "checksum_algo": h.checksum_algo,
+        "checksum": rvf_spec::format::checksum_name(h.checksum_algo),
         "content_hash": hex(&h.content_hash),
         "hash_status": seg.hash_status().label(),
     });
@@ -99,7 +102,11 @@ fn meta(p: &[u8]) -> Value {
                         MetadataValue::U64(x) => json!(x),
                         MetadataValue::F64(x) => json!(x),
                         MetadataValue::Bool(x) => json!(x),
-                        other => json!(format!("{other:?}")),
+                        MetadataValue::Bytes(b) => {
+                            json!(format!("{} bytes: {}", b.len(), hex(&b[..b.len().min(16)])))
+                        }
+                        MetadataValue::Null => Value::Null,
+                        MetadataValue::DeleteField => json!("(deleted)"),
                     };
                     (r.key.clone(), v)
                 })
@@ -123,6 +130,7 @@ pub fn file(f: &RvfFile<'_>) -> Value {
             "dimension": m.manifest.dimension,
             "total_vectors": m.manifest.total_vectors,
             "metric_id": m.manifest.metric_id,
+            "metric": metric_from_manifest(m.manifest.metric_id).map(|x| x.name()),
             "deleted": m.manifest.deleted_ids.len(),
             "file_id": m.manifest.file_identity.map(|fi| hex(&fi.file_id)),
             "hash_status": f.manifest_segment().map(|s| s.hash_status().label()).unwrap_or("unreadable"),
@@ -141,13 +149,17 @@ pub fn detail_line(v: &Value) -> String {
     }
     match v["type"].as_str() {
         Some("WASM") => format!(
-            "{} {} features={} exports={} mem={}..{} prio={} bytecode={}",
+            "{} {} features={} exports={} mem={}..{} pages prio={} bytecode={}",
             d["role"].as_str().unwrap_or(""),
             d["target"].as_str().unwrap_or(""),
             d["required_features"].as_str().unwrap_or(""),
             d["export_count"],
             d["min_memory_pages"],
-            d["max_memory_pages"],
+            // A maximum of 0 means the module states none.
+            match d["max_memory_pages"].as_u64() {
+                Some(0) | None => "\u{221e}".to_string(),
+                Some(m) => m.to_string(),
+            },
             d["bootstrap_priority"],
             d["bytecode_hash_status"].as_str().unwrap_or(""),
         ),
@@ -169,10 +181,25 @@ pub fn detail_line(v: &Value) -> String {
             if d["has_rhs"] == true { " +rhs" } else { "" },
         ),
         Some("VEC") => format!("{} vectors of dim {}", d["count"], d["dim"]),
-        Some("META") => format!(
-            "{} entries",
-            d["entries"].as_object().map_or(0, |m| m.len())
-        ),
+        Some("META") => {
+            let entries: Vec<String> = d["entries"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| match v.as_str() {
+                            Some(s) => format!("{k}={s}"),
+                            None => format!("{k}={v}"),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let records = d["records"].as_u64().unwrap_or(0);
+            let mut line = entries.join(" ");
+            if records > 0 {
+                line.push_str(&format!(" (+{records} records)"));
+            }
+            line
+        }
         _ => String::new(),
     }
 }

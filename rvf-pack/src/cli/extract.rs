@@ -11,13 +11,16 @@ use std::path::PathBuf;
 
 /// Extract a segment's payload (WASM: the bytecode alone)
 #[derive(Args, Debug)]
-#[command(after_help = "Example:\n  rvf-pack extract data.rvf --segment 2 -o solver.wasm")]
+#[command(
+    after_help = "Examples:\n  rvf-pack extract data.rvf --segment 2 -o solver.wasm\n  rvf-pack extract data.rvf --segment 2 -o - | wasm-tools print"
+)]
 pub struct ExtractArgs {
+    /// The RVF file
     pub file: PathBuf,
     /// Directory index of the segment
     #[arg(long)]
     pub segment: usize,
-    /// Output file
+    /// Output file (- for standard output)
     #[arg(short, long)]
     pub out: PathBuf,
     /// Write the payload even if its content hash does not verify
@@ -26,6 +29,9 @@ pub struct ExtractArgs {
 }
 
 pub fn run(a: ExtractArgs) -> CmdResult {
+    if a.out != std::path::Path::new("-") {
+        rvf_pack::output::Destination::resolve(&a.out, &[&a.file])?;
+    }
     let map = MappedFile::open(&a.file)?;
     let file = RvfFile::parse(map.bytes())?;
     if a.segment >= file.directory().len() {
@@ -57,11 +63,9 @@ pub fn run(a: ExtractArgs) -> CmdResult {
     } else {
         seg.payload
     };
-    rvf_pack::output::write_atomically(&a.out, |w| {
-        use std::io::Write;
-        w.write_all(bytes)
-            .map_err(|e| rvf_pack::PackError::io(&a.out, e))
-    })?;
-    println!("wrote {} bytes to {}", bytes.len(), a.out.display());
+    rvf_pack::output::write_bytes(&a.out, &[&a.file], bytes)?;
+    if a.out != std::path::Path::new("-") {
+        println!("wrote {} bytes to {}", bytes.len(), a.out.display());
+    }
     Ok(Exit::Ok)
 }

@@ -16,10 +16,12 @@ use std::path::PathBuf;
     after_help = "Examples:\n  rvf-pack inspect data.rvf\n  rvf-pack inspect data.rvf --segment 2 --json"
 )]
 pub struct InspectArgs {
+    /// The RVF file
     pub file: PathBuf,
     /// Show one segment (directory index) in full
     #[arg(long)]
     pub segment: Option<usize>,
+    /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
 }
@@ -49,7 +51,7 @@ pub fn run(a: InspectArgs) -> CmdResult {
         if a.json {
             print_json(v);
         } else {
-            println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+            print_fields(v, 0);
         }
         return Ok(Exit::Ok);
     }
@@ -70,12 +72,18 @@ pub fn run(a: InspectArgs) -> CmdResult {
                 ""
             }
         );
+        let vectors = match m["total_vectors"].as_u64() {
+            Some(0) | None => String::new(),
+            Some(n) => format!(
+                ", {n} vectors of dim {} ({} metric)",
+                m["dimension"],
+                m["metric"].as_str().unwrap_or("unknown")
+            ),
+        };
         println!(
-            "manifest at offset {} (epoch {}, {} vectors of dim {}, hash {})",
+            "manifest at offset {} (epoch {}{vectors}, hash {})",
             m["offset"],
             m["epoch"],
-            m["total_vectors"],
-            m["dimension"],
             m["hash_status"].as_str().unwrap_or("")
         );
         table(&segs);
@@ -83,10 +91,26 @@ pub fn run(a: InspectArgs) -> CmdResult {
     Ok(Exit::Ok)
 }
 
+/// One segment's fields as indented `key: value` lines (nested objects indented).
+fn print_fields(v: &Value, depth: usize) {
+    let Some(obj) = v.as_object() else { return };
+    for (k, x) in obj {
+        let pad = "  ".repeat(depth);
+        match x {
+            Value::Object(_) => {
+                println!("{pad}{k}:");
+                print_fields(x, depth + 1);
+            }
+            Value::String(s) => println!("{pad}{k}: {s}"),
+            other => println!("{pad}{k}: {other}"),
+        }
+    }
+}
+
 fn table(segs: &[Value]) {
     println!(
-        "{:>3}  {:<9} {:>10} {:>10} {:>5} {:>4}  {:<16} detail",
-        "#", "type", "offset", "payload", "id", "algo", "hash"
+        "{:>3}  {:<9} {:>10} {:>10} {:>5} {:<14}  {:<16} detail",
+        "#", "type", "offset", "payload", "id", "checksum", "hash"
     );
     for s in segs {
         if let Some(e) = s.get("error") {
@@ -94,7 +118,7 @@ fn table(segs: &[Value]) {
             continue;
         }
         println!(
-            "{:>3}  {:<9} {:>10} {:>10} {:>5} {:>4}  {:<16} {}",
+            "{:>3}  {:<9} {:>10} {:>10} {:>5} {:<14}  {:<16} {}",
             s["index"]
                 .as_u64()
                 .map(|i| i.to_string())
@@ -103,7 +127,7 @@ fn table(segs: &[Value]) {
             s["offset"].to_string(),
             s["payload_length"].to_string(),
             s["segment_id"].to_string(),
-            s["checksum_algo"].to_string(),
+            s["checksum"].as_str().unwrap_or(""),
             s["hash_status"].as_str().unwrap_or(""),
             describe::detail_line(s)
         );

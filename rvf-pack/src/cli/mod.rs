@@ -5,9 +5,11 @@
 mod args;
 mod create;
 pub mod describe;
+mod docs;
 mod extract;
 mod host;
 mod inspect;
+pub mod progress;
 mod replay;
 mod results;
 mod run;
@@ -27,12 +29,16 @@ pub fn exit_help() -> String {
 
 #[derive(Parser)]
 #[command(
+    propagate_version = true,
     name = "rvf-pack",
     version,
     about = "Pack data and the WebAssembly solver that processes it into RVF files; inspect, verify and extract them",
     after_help = exit_help()
 )]
 struct Cli {
+    /// No progress output on stderr (it is also off when stderr is not a terminal)
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -47,6 +53,8 @@ enum Command {
     Select(select::SelectArgs),
     Run(run::RunArgs),
     Replay(replay::ReplayArgs),
+    Completions(docs::CompletionsArgs),
+    Man(docs::ManArgs),
 }
 
 /// A failure with the exit code it maps to.
@@ -99,6 +107,7 @@ pub type CmdResult = Result<Exit, Failure>;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    progress::set_quiet(cli.quiet);
     let r = match cli.command {
         Command::Create(a) => create::create(a),
         Command::Append(a) => create::append(a),
@@ -108,6 +117,8 @@ pub fn main() -> ExitCode {
         Command::Select(a) => select::run(a),
         Command::Run(a) => run::run(a),
         Command::Replay(a) => replay::run(a),
+        Command::Completions(a) => docs::completions(a),
+        Command::Man(a) => docs::man(a),
     };
     match r {
         Ok(code) => ExitCode::from(code.code()),

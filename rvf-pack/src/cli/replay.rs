@@ -55,6 +55,8 @@ pub fn run(a: ReplayArgs) -> CmdResult {
             "receipt": a.receipt, "file": path, "identical": rep.identical(),
             "differences": rep.differences, "file_extended_since": rep.extended,
             "output_digest": rep.now.as_ref().map(|n| n.result.output_digest.clone()),
+            "limits": {"fuel": rep.limits.fuel, "max_memory_bytes": rep.limits.max_memory_bytes,
+                       "max_recursion": rep.limits.max_recursion},
         }));
     } else if rep.identical() {
         println!(

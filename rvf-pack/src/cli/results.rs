@@ -50,8 +50,9 @@ pub fn print_table(r: &Results, out: &Outcome, top: usize) {
     }
 }
 
-/// Write every row to `path` in the format its extension names.
-pub fn write(path: &Path, r: &Results) -> Result<(), Failure> {
+/// Write every row to `path` in the format its extension names (never
+/// over one of `inputs`).
+pub fn write(path: &Path, inputs: &[&Path], r: &Results) -> Result<(), Failure> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let format = match ext {
         "npy" => Format::Npy,
@@ -64,7 +65,7 @@ pub fn write(path: &Path, r: &Results) -> Result<(), Failure> {
             )))
         }
     };
-    rvf_pack::output::write_atomically(path, |w| {
+    rvf_pack::output::Destination::resolve(path, inputs)?.write(|w| {
         let io = |e: std::io::Error| rvf_pack::PackError::io(path, e);
         match format {
             Format::Npy => w.write_all(&npy(r)).map_err(io),

@@ -38,7 +38,7 @@ pub struct RunArgs {
     #[arg(value_enum)]
     pub method: MethodArg,
     /// Relative residual target (cg, jacobi)
-    #[arg(long, default_value_t = Request::new(rvf_spec::abi::Method::Cg).tol)]
+    #[arg(long, default_value_t = Request::new(rvf_spec::abi::Method::Cg).tol, allow_negative_numbers = true)]
     pub tol: f64,
     /// Iteration cap (cg, jacobi)
     #[arg(long, default_value_t = 10_000)]
@@ -47,13 +47,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub precondition: bool,
     /// Minimum relative diagonal-dominance margin for jacobi
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
     pub min_margin: f64,
     /// Teleport probability (PPR, walks)
-    #[arg(long, default_value_t = 0.15)]
+    #[arg(long, default_value_t = 0.15, allow_negative_numbers = true)]
     pub alpha: f64,
     /// Push residual threshold
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = 1e-4, allow_negative_numbers = true)]
     pub epsilon: f64,
     /// Source node (ppr-forward, walk-estimate)
     #[arg(long, default_value_t = 0)]
@@ -76,8 +76,8 @@ pub struct RunArgs {
     /// Distance metric for knn (default: the metric stored in the file)
     #[arg(long, value_enum)]
     pub metric: Option<MetricArg>,
-    /// Query vector as comma-separated numbers (knn)
-    #[arg(long, conflicts_with = "query_index")]
+    /// Query vector as comma-separated numbers (knn), e.g. --query -1,0.5,2
+    #[arg(long, conflicts_with = "query_index", allow_hyphen_values = true)]
     pub query: Option<String>,
     /// Use stored vector N as the query (knn)
     #[arg(long)]
@@ -144,9 +144,34 @@ impl RunArgs {
 pub fn run(a: RunArgs) -> CmdResult {
     let config = a.host.config()?;
     let request = a.request()?;
+    // Outputs are judged before the run: never the container, never each other.
+    if let Some(out) = &a.out {
+        rvf_pack::output::Destination::resolve(out, &[&a.file])?;
+    }
+    if let Some(r) = &a.receipt {
+        let mut inputs = vec![a.file.as_path()];
+        inputs.extend(a.out.as_deref());
+        rvf_pack::output::Destination::resolve(r, &inputs)?;
+        if a.out.as_deref() == Some(r.as_path()) {
+            return Err(Failure::usage("--out and --receipt name the same file"));
+        }
+    }
     let map = MappedFile::open(&a.file)?;
     let mut session = Session::new(RvfFile::parse(map.bytes())?, config);
-    let out = session.run(&request)?;
+    let spinner = super::progress::Spinner::start("verifying and compiling the solver");
+    session.prepare()?;
+    spinner.phase(format!(
+        "running {}{}",
+        a.method.0.name(),
+        if a.verify_data {
+            " (verifying the data first)"
+        } else {
+            ""
+        }
+    ));
+    let out = session.run(&request);
+    drop(spinner);
+    let out = out?;
     let results = out
         .results()
         .map_err(|e| Failure::new(rvf_spec::exit::Exit::Trap, e.to_string()))?;
@@ -166,11 +191,7 @@ pub fn run(a: RunArgs) -> CmdResult {
         }
         let bytes = r.to_bytes();
         if let Some(path) = &a.receipt {
-            rvf_pack::output::write_atomically(path, |w| {
-                use std::io::Write;
-                w.write_all(&bytes)
-                    .map_err(|e| rvf_pack::PackError::io(path, e))
-            })?;
+            rvf_pack::output::write_bytes(path, &[&a.file], &bytes)?;
         }
         if a.record {
             drop(session);
@@ -189,7 +210,7 @@ pub fn run(a: RunArgs) -> CmdResult {
         }
     }
     if let (Some(path), false) = (&a.out, refused) {
-        results::write(path, &results)?;
+        results::write(path, &[&a.file], &results)?;
     }
     let r = out.report;
     let digest = hex::encode(&out.digest());

@@ -12,8 +12,10 @@ use std::path::PathBuf;
 
 /// Verify every segment of an RVF file (exit 1 on any failure, 15 when a segment has no hash)
 #[derive(Args, Debug)]
-#[command(after_help = "An unset (all-zero) content hash verifies nothing: such a file is not \"verified\"\n\
-(exit 15) unless --allow-unhashed.\n\nExamples:\n  rvf-pack verify data.rvf\n  rvf-pack verify data.rvf --json")]
+#[command(
+    after_help = "An unset (all-zero) content hash verifies nothing: such a file is not \"verified\"\n\
+(exit 15) unless --allow-unhashed.\n\nExamples:\n  rvf-pack verify data.rvf\n  rvf-pack verify data.rvf --json"
+)]
 pub struct VerifyArgs {
     /// The RVF file
     pub file: PathBuf,
@@ -28,7 +30,14 @@ pub struct VerifyArgs {
 pub fn run(a: VerifyArgs) -> CmdResult {
     let map = MappedFile::open(&a.file)?;
     let file = RvfFile::parse(map.bytes())?;
+    let spinner = super::progress::Spinner::start(format!(
+        "verifying {} ({} segments, {} bytes)",
+        a.file.display(),
+        file.directory().len(),
+        file.len()
+    ));
     let v = verify_file(&file);
+    drop(spinner);
     let ok = v.ok();
     let unhashed = v.unhashed();
     let exit = if !ok {
