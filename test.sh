@@ -31,13 +31,22 @@ say "bare metal and iOS: the reading core and the host session without std"
 cargo build --locked -p rvf-host --no-default-features --target thumbv7em-none-eabihf
 cargo check --locked -p rvf-host --target aarch64-apple-ios
 
+say "C API: the static library for iOS and for bare metal (docs/EMBEDDING.md)"
+# `cargo build` would also link the cdylib, which needs Apple's linker.
+cargo rustc --locked -q -p rvf-capi --release --target aarch64-apple-ios --lib --crate-type staticlib
+cargo build --locked -q -p rvf-capi --release --target thumbv7em-none-eabihf --no-default-features --lib
+
 say "JavaScript host and page"
-if ! command -v chromium > /dev/null; then
+# The page tests need Chromium; the decompression tests compare with the zstd tool.
+missing=()
+command -v chromium > /dev/null || missing+=(chromium)
+command -v zstd > /dev/null || missing+=(zstd)
+if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
   else
-    echo "test.sh: the page tests need Chromium (/usr/bin/chromium, Debian's chromium package)" >&2
+    echo "test.sh: the JavaScript tests need Debian's ${missing[*]} package(s)" >&2
     exit 1
   fi
 fi

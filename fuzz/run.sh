@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-120}
-targets=(container payloads select_run receipt roundtrip)
+targets=(container payloads select_run receipt roundtrip signature)
 cargo +nightly fuzz build -O
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"

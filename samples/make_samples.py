@@ -6,6 +6,7 @@ here runs in CI). Needs: pip install networkx numpy.
                   34 nodes, 78 undirected edges, pattern, symmetric.
 - lesmis.mtx      Les Misérables co-appearance (Newman/lesmis): 77 nodes,
                   254 weighted undirected edges, real, symmetric.
+- lesmis.labels   the 77 character names, one per line, in node order.
 - poisson16.mtx   2-D Poisson 5-point stencil on a 16x16 grid (n = 256),
                   diagonal 4 + 1 (shift 1: strictly diagonally dominant).
 - poisson16_rhs.txt  b = A x* with x*_i = sin(i) (one number per line).
@@ -37,6 +38,11 @@ write_graph(nx.karate_club_graph(), "karate.mtx", False,
             "Zachary karate club, from networkx.karate_club_graph() (networkx %s)" % nx.__version__)
 write_graph(nx.les_miserables_graph(), "lesmis.mtx", True,
             "Les Miserables co-appearances, from networkx.les_miserables_graph() (networkx %s)" % nx.__version__)
+
+# One label per node, in the node order write_graph numbers them.
+with open(os.path.join(here, "lesmis.labels"), "w") as f:
+    for v in nx.les_miserables_graph().nodes():
+        f.write("%s\n" % v)
 
 m = 16
 n = m * m

@@ -1,11 +1,17 @@
-//! Typed payload decoders on arbitrary bytes: WasmHeader, the sparse system
-//! (with its full validation), vectors, the manifest, RVFMETA.
+//! Typed payload decoders on arbitrary bytes: WasmHeader (and compressed
+//! bytecode), the sparse system (with its full validation), vectors, the
+//! manifest, RVFMETA.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(w) = loader::wasm_seg::WasmSegment::parse(data) {
         let _ = w.bytecode_hash_status();
+        // Decompression (LZ4 / ZSTD) into a buffer capped at 1 MiB: the
+        // result is exactly bytecode_size bytes or an error.
+        if let Ok(code) = w.code(1 << 20) {
+            assert_eq!(code.len(), w.header.bytecode_size as usize);
+        }
     }
     if let Ok(m) = loader::sparse_seg::SparseMatrix::parse(data) {
         let _ = m.validate();

@@ -290,6 +290,13 @@ impl Receipt {
             a.content_hash.clone(),
             b.content_hash.clone(),
         );
+        let signer = |s: &Option<crate::receipt::SignerRecord>| {
+            s.as_ref()
+                .map_or("unsigned or unchecked".to_string(), |s| s.key_id.clone())
+        };
+        if a.signer.is_some() || b.signer.is_some() {
+            cmp("code signer", signer(&a.signer), signer(&b.signer));
+        }
         cmp(
             "host features",
             self.selection.host_features_names.clone(),

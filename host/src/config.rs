@@ -1,10 +1,11 @@
 //! What a host brings to a session: its features (after the user's mask),
 //! a forced segment, and the limits every run is bounded by.
 
+use crate::trust::TrustPolicy;
 use interpreter::{caps, Limits};
 
 /// The host side of a session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostConfig {
     /// Features the user allows (e.g. `-simd` removes SIMD); the engine's
     /// own capabilities bound them (see [`HostConfig::features`]).
@@ -16,6 +17,14 @@ pub struct HostConfig {
     /// Accept data segments whose content hash is unset (all zero) where a
     /// hash is checked: nothing is verified for them. Off by default.
     pub allow_unhashed: bool,
+    /// Run only code (and, unless the policy says otherwise, read only
+    /// data) signed by one of these keys. `None`: no policy (the code is
+    /// unauthenticated, and front ends say so).
+    pub policy: Option<TrustPolicy>,
+    /// Run the kernel inside the file's own interpreter segment (two-stage:
+    /// this host's sandbox runs the interpreter, which runs the kernel)
+    /// instead of in this host's sandbox directly.
+    pub via_interpreter: bool,
 }
 
 impl Default for HostConfig {
@@ -25,6 +34,8 @@ impl Default for HostConfig {
             force_segment: None,
             limits: Limits::default(),
             allow_unhashed: false,
+            policy: None,
+            via_interpreter: false,
         }
     }
 }

@@ -42,6 +42,11 @@ pub enum DataError {
     TooManyVectors { count: u64 },
     /// A data segment failed a check.
     Segment { index: usize, fault: SegmentFault },
+    /// Under the trust policy: a data segment no trusted key signed.
+    Untrusted {
+        index: usize,
+        signer: crate::trust::Signer,
+    },
 }
 
 /// What is wrong with one data segment.
@@ -94,6 +99,10 @@ impl fmt::Display for DataError {
                 index,
                 fault: SegmentFault::Payload(e),
             } => write!(f, "data segment {index}: {e}"),
+            DataError::Untrusted { index, signer } => write!(
+                f,
+                "data segment {index} is not signed by a trusted key ({signer}); sign it (rvf-pack sign --all) or accept unsigned data with --trust-code-only"
+            ),
             DataError::Segment {
                 index,
                 fault: SegmentFault::Unhashed,
@@ -298,6 +307,31 @@ pub fn verify(
         check_segment(file, *i, allow_unhashed)?;
     }
     Ok(())
+}
+
+/// Under `policy`, check that a trusted key signed data segment `index`.
+/// The signature covers the segment's header (its content hash) and the
+/// payload's SHAKE-256/128: for SHAKE-256 content hashes that digest is
+/// the stored hash itself, so no pass over the data is made here (the data
+/// is checked against that hash before bulk reads and with --verify-data);
+/// other hashes need one SHAKE-256 pass.
+pub fn check_signed(
+    file: &RvfFile<'_>,
+    index: usize,
+    policy: &crate::trust::TrustPolicy,
+) -> Result<(), DataError> {
+    let s = file.segment(index).map_err(payload_fault(index))?;
+    let digest = if s.header.checksum_algo == rvf_spec::format::algo::SHAKE256_128 {
+        s.header.content_hash
+    } else {
+        loader::signature::payload_digest(s.payload)
+    };
+    let signer = policy.signer_of(file.bytes(), file.body_end(), &s, &digest);
+    if signer.key().is_some() {
+        Ok(())
+    } else {
+        Err(DataError::Untrusted { index, signer })
+    }
 }
 
 /// Which data segments of one open file have passed their hash check, for

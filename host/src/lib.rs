@@ -10,6 +10,8 @@
 //! - [`data`]: which data segments a run reads, and their checks;
 //! - [`request`]: a method and its options → exact ABI params and input;
 //! - [`session`]: one open file: select, bind, run → [`Outcome`];
+//! - [`labels`]: names for result rows and nodes, stored in META segments;
+//! - [`trust`]: keys, trust lists, and the policy on signed code and data;
 //! - [`receipt`], [`compare`], [`replay`] (feature `std`): run receipts,
 //!   judging them, and replaying them.
 //!
@@ -53,6 +55,7 @@ extern crate alloc;
 pub mod compare;
 pub mod config;
 pub mod data;
+pub mod labels;
 #[cfg(feature = "std")]
 pub mod receipt;
 #[cfg(feature = "std")]
@@ -60,14 +63,28 @@ pub mod replay;
 pub mod request;
 pub mod select;
 pub mod session;
+pub mod trust;
 
 pub use config::HostConfig;
 pub use data::{DataBinding, DataError, MatrixChoice, VerifiedData};
+/// The sandbox crate itself (two-stage runs, its wasmi).
+pub use interpreter;
 pub use interpreter::{engine, Limits, Sandbox, SandboxError};
 #[cfg(feature = "std")]
 pub use loader::MappedFile;
 pub use loader::RvfFile;
 pub use request::{Query, QueryError, Request};
 pub use rvf_spec::abi::{Method, Metric};
-pub use select::{Candidate, Rejection, Selection, Verdict};
+pub use select::{Candidate, Rejection, Runnable, Selection, Verdict, Via};
 pub use session::{DataUsed, Outcome, RunError, Session};
+pub use trust::{Signer, TrustPolicy, TrustedKey};
+
+/// The exit code of a file the loader refused: reading it failed or it is
+/// not a regular file (`Io`), or it breaks a rule of the format
+/// (`BadContainer`). Every front end maps loader errors with this.
+pub fn loader_exit(e: &loader::Error) -> rvf_spec::exit::Exit {
+    match e {
+        loader::Error::Io { .. } | loader::Error::NotAFile { .. } => rvf_spec::exit::Exit::Io,
+        _ => rvf_spec::exit::Exit::BadContainer,
+    }
+}

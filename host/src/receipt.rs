@@ -36,6 +36,9 @@ pub struct Receipt {
     /// Unix seconds, only with `--timestamp` (clamped to SOURCE_DATE_EPOCH).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp_unix: Option<u64>,
+    /// The receipt's signature, when signed (last, over everything above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<ReceiptSignature>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,6 +76,45 @@ pub struct ChosenSegment {
     pub bytecode_size: u32,
     pub bytecode_hash: String,
     pub content_hash: String,
+    /// The trusted key that signed the code that ran (under a trust policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<SignerRecord>,
+}
+
+/// A key, by name and id (first 8 bytes of SHA-256 of the public key, hex).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignerRecord {
+    pub key_id: String,
+    pub key_name: String,
+}
+
+/// A receipt's own signature (`run --sign-receipt KEY`): Ed25519 over the
+/// receipt's canonical bytes with this field absent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptSignature {
+    pub algorithm: String,
+    pub key_id: String,
+    /// The public key (hex), so anyone can check the signature; whether the
+    /// key is trusted is the verifier's policy.
+    pub public_key: String,
+    pub signature: String,
+}
+
+/// What a receipt's signature says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReceiptSigner {
+    Unsigned,
+    /// Verified under the key it names, which the policy trusts (or there is no policy).
+    Verified {
+        key_id: String,
+        trusted_as: Option<String>,
+    },
+    /// Verified, but the policy does not trust the key.
+    Untrusted {
+        key_id: String,
+    },
+    /// The signature does not verify, or its fields are malformed.
+    Invalid(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,6 +238,63 @@ impl Receipt {
         v.push(b'\n');
         v
     }
+
+    /// What a receipt signature covers: the canonical bytes without it.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        Receipt {
+            signature: None,
+            ..self.clone()
+        }
+        .to_bytes()
+    }
+
+    /// Sign the receipt with `sign` (an Ed25519 signer for `public_key`).
+    pub fn sign(&mut self, public_key: &[u8; 32], sign: impl FnOnce(&[u8]) -> [u8; 64]) {
+        let signature = sign(&self.signed_bytes());
+        self.signature = Some(ReceiptSignature {
+            algorithm: "ed25519".into(),
+            key_id: hex(&loader::signature::key_id(public_key)),
+            public_key: hex(public_key),
+            signature: hex(&signature),
+        });
+    }
+
+    /// Check the receipt's signature, and its key against `policy`.
+    pub fn signer(&self, policy: Option<&crate::trust::TrustPolicy>) -> ReceiptSigner {
+        let Some(s) = &self.signature else {
+            return ReceiptSigner::Unsigned;
+        };
+        let bad = |w: &str| ReceiptSigner::Invalid(w.into());
+        if s.algorithm != "ed25519" {
+            return bad("unknown signature algorithm");
+        }
+        let Some(pk) = unhex(&s.public_key).and_then(|b| <[u8; 32]>::try_from(b).ok()) else {
+            return bad("public_key is not 32 bytes of hex");
+        };
+        let Some(sig) = unhex(&s.signature).and_then(|b| <[u8; 64]>::try_from(b).ok()) else {
+            return bad("signature is not 64 bytes of hex");
+        };
+        let key_id = hex(&loader::signature::key_id(&pk));
+        if key_id != s.key_id {
+            return bad("key_id is not the id of public_key");
+        }
+        if let Err(e) = loader::signature::verify(&pk, &self.signed_bytes(), &sig) {
+            return ReceiptSigner::Invalid(e.to_string());
+        }
+        match policy {
+            None => ReceiptSigner::Verified {
+                key_id,
+                trusted_as: None,
+            },
+            Some(p) => match p.keys.iter().find(|k| k.public_key == pk) {
+                Some(k) => ReceiptSigner::Verified {
+                    key_id,
+                    trusted_as: Some(k.name.clone()),
+                },
+                None => ReceiptSigner::Untrusted { key_id },
+            },
+        }
+    }
 }
 
 /// Unix seconds now, clamped to `SOURCE_DATE_EPOCH` when set.
@@ -268,6 +367,10 @@ pub fn build(c: &RunContext<'_>, out: &Outcome) -> Receipt {
                 bytecode_size: h.bytecode_size,
                 bytecode_hash: hex(&h.bytecode_hash),
                 content_hash: seg_hash,
+                signer: chosen.signer.key().map(|k| SignerRecord {
+                    key_id: hex(&k.id),
+                    key_name: k.name.clone(),
+                }),
             },
             candidates: out
                 .selection
@@ -338,6 +441,7 @@ pub fn build(c: &RunContext<'_>, out: &Outcome) -> Receipt {
             vectors: out.data.vectors.clone(),
         }),
         timestamp_unix: None,
+        signature: None,
     }
 }
 

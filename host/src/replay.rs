@@ -10,7 +10,7 @@
 
 use crate::config::HostConfig;
 use crate::data::MatrixChoice;
-use crate::receipt::{self, Receipt, RunContext};
+use crate::receipt::{self, Receipt, ReceiptSigner, RunContext};
 use crate::session::{RunError, Session};
 use interpreter::Limits;
 use loader::RvfFile;
@@ -27,13 +27,18 @@ pub enum ReplayError {
     Contradicts(Vec<String>),
     /// The recorded (or given) host-feature mask does not parse.
     Mask(String),
+    /// The receipt is signed, but its signature does not verify.
+    Signature(String),
+    /// Under the trust policy, the receipt's signer is not trusted.
+    UntrustedSigner(String),
 }
 
 impl ReplayError {
     pub fn exit(&self) -> Exit {
         match self {
-            ReplayError::Contradicts(_) => Exit::BadInput,
+            ReplayError::Contradicts(_) | ReplayError::Signature(_) => Exit::BadInput,
             ReplayError::Mask(_) => Exit::Usage,
+            ReplayError::UntrustedSigner(_) => Exit::Untrusted,
         }
     }
 }
@@ -49,6 +54,11 @@ impl fmt::Display for ReplayError {
                 Ok(())
             }
             ReplayError::Mask(m) => f.write_str(m),
+            ReplayError::Signature(w) => write!(f, "the receipt's signature does not verify: {w}"),
+            ReplayError::UntrustedSigner(id) => write!(
+                f,
+                "the receipt is signed by key {id}, which the trust policy does not list"
+            ),
         }
     }
 }
@@ -66,6 +76,10 @@ pub struct Replay {
     pub now: Option<Receipt>,
     /// The limits the replay ran with (the receipt's, capped by the host's).
     pub limits: Limits,
+    /// Who signed the receipt.
+    pub receipt_signer: ReceiptSigner,
+    /// Set when the run was refused for the trust policy (untrusted code or data).
+    pub untrusted: bool,
 }
 
 impl Replay {
@@ -73,7 +87,9 @@ impl Replay {
         self.differences.is_empty()
     }
     pub fn exit(&self) -> Exit {
-        if self.identical() {
+        if self.untrusted {
+            Exit::Untrusted
+        } else if self.identical() {
             Exit::Ok
         } else {
             Exit::ReplayDiffers
@@ -105,6 +121,14 @@ pub fn replay(
     if !contradictions.is_empty() {
         return Err(ReplayError::Contradicts(contradictions));
     }
+    let receipt_signer = r.signer(host.policy.as_ref());
+    match &receipt_signer {
+        ReceiptSigner::Invalid(w) => return Err(ReplayError::Signature(w.clone())),
+        ReceiptSigner::Untrusted { key_id } => {
+            return Err(ReplayError::UntrustedSigner(key_id.clone()))
+        }
+        _ => {}
+    }
     // `contradictions` checked that these decode.
     let params = r
         .params
@@ -115,7 +139,7 @@ pub fn replay(
     let mut config = HostConfig {
         force_segment: r.selection.forced_segment,
         limits: capped_limits(&r.engine, &host.limits),
-        ..*host
+        ..host.clone()
     };
     if let Some(spec) = &mask_spec {
         config = config
@@ -128,6 +152,7 @@ pub fn replay(
         (None, _) => MatrixChoice::Only,
     };
     let (mut differences, extended) = r.file_diff(file.bytes());
+    let mut untrusted = false;
     let limits = config.limits;
     let mut session = Session::new(file, config);
     let now = match session.run_exact(params, input, matrix, r.params.verify_data) {
@@ -141,14 +166,17 @@ pub fn replay(
             };
             Some(receipt::build(&ctx, &out))
         }
-        Err(RunError::NoSolver(_)) => {
+        Err(e @ RunError::NoSolver(_)) => {
+            untrusted = e.exit() == Exit::Untrusted;
             differences.push(std::format!(
-                "segment: receipt used {}, replay found no runnable solver",
-                r.selection.chosen.index
+                "segment: receipt used {}, replay found no runnable solver ({})",
+                r.selection.chosen.index,
+                std::format!("{e}").lines().next().unwrap_or("")
             ));
             None
         }
         Err(e) => {
+            untrusted = e.exit() == Exit::Untrusted;
             differences.push(std::format!(
                 "run: receipt finished with status {}, replay failed: {e}",
                 r.result.status
@@ -175,5 +203,7 @@ pub fn replay(
         extended,
         now,
         limits,
+        receipt_signer,
+        untrusted,
     })
 }

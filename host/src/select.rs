@@ -12,13 +12,17 @@
 //! (prefer SIMD when available), then by file order.
 
 use crate::config::HostConfig;
+use crate::trust::{self, Signer};
 use alloc::vec::Vec;
 use core::fmt;
-use interpreter::{Admitted, Sandbox, SandboxError};
+use interpreter::two_stage::{Interpreter, LoadedKernel};
+use interpreter::{Admitted, RunOutput, Sandbox, SandboxError};
 use loader::hash::HashStatus;
 use loader::wasm_seg::{BytecodeHashStatus, WasmHeader, WasmSegment};
 use loader::RvfFile;
+use rvf_spec::abi::Params;
 use rvf_spec::format::{self, seg, Features};
+use rvf_spec::source::ArraySource;
 
 /// Why a candidate was not (or could not be) chosen.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +43,12 @@ pub enum Rejection {
     /// The sandbox refused it: validation under the declared features,
     /// imports, exports, or the ABI version.
     Module(SandboxError),
+    /// Its signature footer is malformed.
+    Signature(loader::signature::SigError),
+    /// Under the trust policy: not signed by a trusted key.
+    Untrusted(Signer),
+    /// A two-stage run, and no interpreter segment passed its checks.
+    NoInterpreter,
 }
 
 impl Rejection {
@@ -59,6 +69,9 @@ impl Rejection {
                 SandboxError::InitialMemory { .. } | SandboxError::MemoryLimit { .. },
             ) => "module_memory",
             Rejection::Module(_) => "module_trap",
+            Rejection::Signature(_) => "bad_signature",
+            Rejection::Untrusted(_) => "untrusted",
+            Rejection::NoInterpreter => "no_interpreter",
         }
     }
 }
@@ -86,6 +99,11 @@ impl fmt::Display for Rejection {
             Rejection::SegmentHash(s) => write!(f, "segment content hash {}", s.label()),
             Rejection::BytecodeHash(s) => write!(f, "bytecode hash {}", s.label()),
             Rejection::Module(e) => write!(f, "{e}"),
+            Rejection::Signature(e) => write!(f, "signature footer: {e}"),
+            Rejection::Untrusted(s) => write!(f, "not eligible under the trust policy: {s}"),
+            Rejection::NoInterpreter => f.write_str(
+                "a run via the interpreter, and the file has no usable interpreter segment",
+            ),
         }
     }
 }
@@ -101,14 +119,54 @@ pub struct Candidate {
     pub offset: u64,
     pub header: Option<WasmHeader>,
     pub rejection: Option<Rejection>,
-    admitted: Option<Admitted>,
+    /// Who signed it (checked against the trusted keys under a policy).
+    pub signer: Signer,
+    admitted: Option<Runnable>,
 }
 
 impl Candidate {
-    /// The module as the sandbox admitted it (only after full verification).
-    pub fn admitted(&self) -> Option<&Admitted> {
+    /// The module as it was admitted (only after full verification).
+    pub fn admitted(&self) -> Option<&Runnable> {
         self.admitted.as_ref()
     }
+}
+
+/// A kernel ready to run: in the host's own sandbox, or inside the file's
+/// interpreter module (itself run by the host's sandbox).
+#[derive(Clone)]
+pub enum Runnable {
+    Direct(Admitted),
+    TwoStage(LoadedKernel),
+}
+
+impl Runnable {
+    /// Run as `Admitted::run` does; both paths give the same outputs, the
+    /// same kernel fuel and the same errors.
+    pub fn run<'a>(
+        &self,
+        params: &Params,
+        input: &[u8],
+        source: ArraySource<'a>,
+        bulk_check: Option<interpreter::host::BulkReadCheck<'a>>,
+        max_memory_bytes: Option<u64>,
+    ) -> Result<RunOutput, SandboxError> {
+        match self {
+            Runnable::Direct(a) => a.run(params, input, source, bulk_check, max_memory_bytes),
+            Runnable::TwoStage(k) => k
+                .run(params, input, source, bulk_check, max_memory_bytes)
+                .map_err(|e| e.into_sandbox()),
+        }
+    }
+}
+
+/// The in-file interpreter a two-stage selection runs kernels with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// The Interpreter segment at this directory index, and the features
+    /// it runs kernels with.
+    Interpreter { index: usize, features: u16 },
+    /// No Interpreter segment passed its checks: each one tried, and why.
+    NoInterpreter(Vec<(usize, alloc::string::String)>),
 }
 
 impl fmt::Debug for Candidate {
@@ -169,6 +227,8 @@ pub struct Selection {
     pub chosen: Option<usize>,
     /// The directory index the user forced, if any.
     pub forced: Option<usize>,
+    /// Set when kernels run inside the file's interpreter (`--via interpreter`).
+    pub via: Option<Via>,
 }
 
 impl Selection {
@@ -196,18 +256,33 @@ pub enum Thoroughness {
     FirstPassing,
 }
 
-/// The cheap checks: decode the header; role, target and features.
-fn screen(file: &RvfFile<'_>, index: usize, host: u16) -> Candidate {
+/// The cheap checks: decode the header; role, target and features (`host`).
+fn screen(file: &RvfFile<'_>, index: usize, config: &HostConfig, host: u16) -> Candidate {
     let mut c = Candidate {
         index,
         offset: file.directory()[index].offset,
         header: None,
         rejection: None,
+        signer: Signer::Unsigned,
         admitted: None,
     };
-    let parsed = file
-        .segment(index)
-        .and_then(|seg| WasmSegment::parse(seg.payload).map(|w| w.header));
+    let segment = file.segment(index);
+    if let Ok(seg) = &segment {
+        // Who signed it, for every candidate (--explain shows it); under a
+        // policy `verify_admit` checks again on its private copy.
+        let digest = match config.policy {
+            Some(_) if seg.is_signed() => loader::signature::payload_digest(seg.payload),
+            _ => [0; 16],
+        };
+        c.signer = trust::signer_of(
+            config.policy.as_ref(),
+            file.bytes(),
+            file.body_end(),
+            seg,
+            &digest,
+        );
+    }
+    let parsed = segment.and_then(|seg| WasmSegment::parse(seg.payload).map(|w| w.header));
     let h = match parsed {
         Ok(h) => h,
         Err(e) => {
@@ -216,7 +291,9 @@ fn screen(file: &RvfFile<'_>, index: usize, host: u16) -> Candidate {
         }
     };
     c.header = Some(h);
-    if !format::role_is_runnable(h.role) {
+    if let Signer::BadFooter(e) = c.signer {
+        c.rejection = Some(Rejection::Signature(e));
+    } else if !format::role_is_runnable(h.role) {
         c.rejection = Some(Rejection::Role(h.role));
     } else if !format::target_is_runnable(h.target) {
         c.rejection = Some(Rejection::Target(h.target));
@@ -230,9 +307,16 @@ fn screen(file: &RvfFile<'_>, index: usize, host: u16) -> Candidate {
 }
 
 /// The expensive checks, on a private copy of the payload (never the live
-/// mapping): segment hash, SHAKE-256 bytecode hash, admission under the
-/// declared features. Sets `admitted` or `rejection`.
-fn verify_admit(file: &RvfFile<'_>, c: &mut Candidate, config: &HostConfig) {
+/// mapping): segment hash; under a policy, the signature; the module size
+/// and decompression (into a buffer capped at the module limit); the
+/// SHAKE-256 bytecode hash; admission under the declared features. Sets
+/// `admitted` or `rejection`.
+fn verify_admit(
+    file: &RvfFile<'_>,
+    c: &mut Candidate,
+    config: &HostConfig,
+    interp: Option<&Interpreter>,
+) {
     let seg = match file.segment(c.index) {
         Ok(s) => s,
         Err(e) => {
@@ -253,23 +337,127 @@ fn verify_admit(file: &RvfFile<'_>, c: &mut Candidate, config: &HostConfig) {
         &seg.header.content_hash,
         &payload,
     );
-    let code_hash = w.bytecode_hash_status();
-    c.rejection = if matches!(
+    if matches!(
         seg_hash,
         HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)
     ) {
-        Some(Rejection::SegmentHash(seg_hash))
-    } else if code_hash != BytecodeHashStatus::Verified {
-        Some(Rejection::BytecodeHash(code_hash))
-    } else {
-        match Sandbox::new(w.header.required_features, config.limits).admit(w.bytecode) {
-            Err(e) => Some(Rejection::Module(e)),
-            Ok(m) => {
-                c.admitted = Some(m);
-                None
-            }
+        c.rejection = Some(Rejection::SegmentHash(seg_hash));
+        return;
+    }
+    // Under a policy, who signed it is settled before any of its bytes are
+    // decompressed or compiled.
+    if let Some(policy) = &config.policy {
+        let digest = loader::signature::payload_digest(&payload);
+        c.signer = policy.signer_of(file.bytes(), file.body_end(), &seg, &digest);
+        if c.signer.key().is_none() {
+            c.rejection = Some(Rejection::Untrusted(c.signer.clone()));
+            return;
+        }
+    }
+    let max = config.limits.max_module_bytes;
+    if w.header.bytecode_size as usize > max {
+        c.rejection = Some(Rejection::Module(SandboxError::Invalid(alloc::format!(
+            "module is {} bytes, over the {max}-byte limit",
+            w.header.bytecode_size
+        ))));
+        return;
+    }
+    let code = match w.code(max) {
+        Ok(code) => code,
+        Err(e) => {
+            c.rejection = Some(Rejection::Malformed(e));
+            return;
         }
     };
+    let code_hash = loader::wasm_seg::bytecode_hash_status(&w.header.bytecode_hash, &code);
+    if code_hash != BytecodeHashStatus::Verified {
+        c.rejection = Some(Rejection::BytecodeHash(code_hash));
+        return;
+    }
+    let features = w.header.required_features;
+    let admitted = match interp {
+        None => Sandbox::new(features, config.limits)
+            .admit(&code)
+            .map(Runnable::Direct),
+        Some(i) => i
+            .admit(&code, features, config.limits)
+            .map(Runnable::TwoStage)
+            .map_err(|e| e.into_sandbox()),
+    };
+    match admitted {
+        Err(e) => c.rejection = Some(Rejection::Module(e)),
+        Ok(m) => c.admitted = Some(m),
+    }
+}
+
+/// The file's interpreter for a two-stage run: the first Interpreter
+/// segment, by priority, that passes the checks any code passes (segment
+/// hash, signature under a policy, size, decompression, bytecode hash) and
+/// that the host's sandbox accepts as an interpreter module.
+fn pick_interpreter(file: &RvfFile<'_>, config: &HostConfig) -> Result<(usize, Interpreter), Via> {
+    let mut tried = Vec::new();
+    let mut mods: Vec<(u8, usize)> = file
+        .segments()
+        .filter_map(|(i, s)| {
+            let s = s.ok().filter(|s| s.header.seg_type == seg::WASM)?;
+            let h = WasmSegment::parse(s.payload).ok()?.header;
+            (h.role == format::WasmRole::Interpreter as u8).then_some((h.bootstrap_priority, i))
+        })
+        .collect();
+    mods.sort_unstable();
+    for (_, index) in mods {
+        // Checked as any code is; admitted as an interpreter module.
+        match interpreter_code(file, index, config) {
+            Err(r) => tried.push((index, alloc::format!("{r}"))),
+            Ok(code) => {
+                match Interpreter::new(&code, interpreter::wasmi::CompilationMode::LazyTranslation)
+                {
+                    Ok(m) => return Ok((index, m)),
+                    Err(e) => tried.push((index, alloc::format!("{e}"))),
+                }
+            }
+        }
+    }
+    Err(Via::NoInterpreter(tried))
+}
+
+/// The verified bytecode of an interpreter segment, or why not.
+fn interpreter_code(
+    file: &RvfFile<'_>,
+    index: usize,
+    config: &HostConfig,
+) -> Result<Vec<u8>, Rejection> {
+    let seg = file.segment(index).map_err(Rejection::Malformed)?;
+    // A private copy: never the live mapping.
+    let owned = seg.payload.to_vec();
+    let payload: &[u8] = &owned;
+    let w = WasmSegment::parse(payload).map_err(Rejection::Malformed)?;
+    let seg_hash = loader::hash::verify_content_hash(
+        seg.header.checksum_algo,
+        &seg.header.content_hash,
+        payload,
+    );
+    if matches!(
+        seg_hash,
+        HashStatus::Mismatch | HashStatus::UnsupportedAlgo(_)
+    ) {
+        return Err(Rejection::SegmentHash(seg_hash));
+    }
+    if let Some(policy) = &config.policy {
+        let digest = loader::signature::payload_digest(payload);
+        let signer = policy.signer_of(file.bytes(), file.body_end(), &seg, &digest);
+        if signer.key().is_none() {
+            return Err(Rejection::Untrusted(signer));
+        }
+    }
+    let code = w
+        .code(config.limits.max_module_bytes)
+        .map_err(Rejection::Malformed)?;
+    let status = loader::wasm_seg::bytecode_hash_status(&w.header.bytecode_hash, &code);
+    if status != BytecodeHashStatus::Verified {
+        return Err(Rejection::BytecodeHash(status));
+    }
+    Ok(code.into_owned())
 }
 
 /// Candidate positions that passed screening, best first (or just the forced one).
@@ -294,15 +482,31 @@ fn ranked(candidates: &[Candidate], force: Option<usize>) -> Vec<usize> {
     r.into_iter().map(|x| x.0).collect()
 }
 
-/// Judge the file's WASM segments for this host and pick one.
+/// Judge the file's WASM segments for this host and pick one. With
+/// `config.via_interpreter`, the kernels run inside the file's interpreter:
+/// it is chosen first, and the features kernels may use are the ones it
+/// runs (within the user's mask).
 pub fn select(file: &RvfFile<'_>, config: &HostConfig, how: Thoroughness) -> Selection {
-    let host = config.features();
+    let (interp, via) = match config.via_interpreter {
+        false => (None, None),
+        true => match pick_interpreter(file, config) {
+            Ok((index, m)) => {
+                let features = m.features();
+                (Some(m), Some(Via::Interpreter { index, features }))
+            }
+            Err(why) => (None, Some(why)),
+        },
+    };
+    let host = match &via {
+        Some(Via::Interpreter { features, .. }) => config.allowed_features & features,
+        _ => config.features(),
+    };
     let mut candidates: Vec<Candidate> = file
         .directory()
         .iter()
         .enumerate()
         .filter(|(_, e)| e.seg_type == seg::WASM)
-        .map(|(i, _)| screen(file, i, host))
+        .map(|(i, _)| screen(file, i, config, host))
         .collect();
     let order = ranked(&candidates, config.force_segment);
     let mut chosen = None;
@@ -310,7 +514,11 @@ pub fn select(file: &RvfFile<'_>, config: &HostConfig, how: Thoroughness) -> Sel
         if chosen.is_some() && how == Thoroughness::FirstPassing {
             break;
         }
-        verify_admit(file, &mut candidates[i], config);
+        if let Some(Via::NoInterpreter(_)) = via {
+            candidates[i].rejection = Some(Rejection::NoInterpreter);
+            continue;
+        }
+        verify_admit(file, &mut candidates[i], config, interp.as_ref());
         if chosen.is_none() && candidates[i].admitted.is_some() {
             chosen = Some(i);
         }
@@ -320,5 +528,6 @@ pub fn select(file: &RvfFile<'_>, config: &HostConfig, how: Thoroughness) -> Sel
         candidates,
         chosen,
         forced: config.force_segment,
+        via,
     }
 }

@@ -43,6 +43,13 @@ impl RunError {
             {
                 Exit::MemoryLimit
             }
+            RunError::NoSolver(s)
+                if s.candidates
+                    .iter()
+                    .any(|c| matches!(c.rejection, Some(Rejection::Untrusted(_)))) =>
+            {
+                Exit::Untrusted
+            }
             RunError::NoSolver(s) if s.forced.is_some() => Exit::Refused,
             RunError::NoSolver(_) => Exit::NoSolver,
             RunError::Data(DataError::Segment {
@@ -50,15 +57,11 @@ impl RunError {
                 ..
             }) => Exit::Unhashed,
             RunError::Data(DataError::Segment { .. }) => Exit::VerifyFailed,
+            RunError::Data(DataError::Untrusted { .. }) => Exit::Untrusted,
             RunError::Data(_) | RunError::Query(_) => Exit::Usage,
-            RunError::Sandbox(s) => match s {
-                SandboxError::OutOfFuel { .. } => Exit::OutOfFuel,
-                SandboxError::MemoryLimit { .. } | SandboxError::InitialMemory { .. } => {
-                    Exit::MemoryLimit
-                }
-                SandboxError::StackOverflow => Exit::StackOverflow,
-                _ => Exit::Trap,
-            },
+            // One rule for both paths: a sandbox error's interpreter-ABI
+            // status, and that status's exit (rvf_spec::interp).
+            RunError::Sandbox(s) => rvf_spec::interp::status::exit(s.status()),
         }
     }
 }
@@ -67,11 +70,30 @@ impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RunError::NoSolver(sel) => {
+                if let Some(crate::select::Via::NoInterpreter(tried)) = &sel.via {
+                    if tried.is_empty() {
+                        return f.write_str(
+                            "a run via the interpreter, and the file carries none (pack it with --bootstrap)",
+                        );
+                    }
+                    f.write_str("a run via the interpreter, and no interpreter segment is usable")?;
+                    for (i, why) in tried {
+                        write!(f, "\n  interpreter segment {i}: {why}")?;
+                    }
+                    return Ok(());
+                }
                 match sel.forced {
                     Some(n) if !sel.candidates.iter().any(|c| c.index == n) => {
                         write!(f, "the forced segment {n} is not a WASM segment")?
                     }
                     Some(n) => write!(f, "the forced segment {n} is not runnable")?,
+                    None if sel
+                        .candidates
+                        .iter()
+                        .any(|c| matches!(c.rejection, Some(Rejection::Untrusted(_)))) =>
+                    {
+                        f.write_str("no runnable solver segment signed by a trusted key")?
+                    }
                     None => f.write_str("no runnable solver segment")?,
                 }
                 if sel.candidates.is_empty() {
@@ -204,6 +226,8 @@ pub struct Session<'a> {
     config: HostConfig,
     memo: VerifiedData,
     selected: Option<Selection>,
+    /// Data segments whose signature a trusted key verified in this session.
+    signed_data: Vec<usize>,
 }
 
 impl<'a> Session<'a> {
@@ -213,6 +237,7 @@ impl<'a> Session<'a> {
             config,
             memo: VerifiedData::default(),
             selected: None,
+            signed_data: Vec::new(),
         }
     }
 
@@ -233,6 +258,17 @@ impl<'a> Session<'a> {
 
     pub fn file(&self) -> &RvfFile<'a> {
         &self.file
+    }
+
+    /// The labels of the data `out` read (rows of the vector set or nodes
+    /// of the matrix), under this session's trust policy.
+    pub fn labels(&self, out: &Outcome) -> crate::labels::Found {
+        let target = match (out.data.matrix, out.data.vectors.is_empty()) {
+            (Some(m), _) => crate::labels::Target::Matrix(m),
+            (None, false) => crate::labels::Target::Vectors,
+            (None, true) => return Default::default(),
+        };
+        crate::labels::find(&self.file, target, self.config.policy.as_ref())
     }
 
     pub fn config(&self) -> &HostConfig {
@@ -333,6 +369,14 @@ impl<'a> Session<'a> {
             return Err(RunError::NoSolver(selection.clone()));
         };
         let allow_unhashed = self.config.allow_unhashed;
+        if let Some(policy) = self.config.policy.as_ref().filter(|p| !p.unsigned_data) {
+            for i in binding.indices() {
+                if !self.signed_data.contains(&i) {
+                    data::check_signed(file, i, policy).map_err(RunError::Data)?;
+                    self.signed_data.push(i);
+                }
+            }
+        }
         if verify_data {
             data::verify(file, binding, allow_unhashed).map_err(RunError::Data)?;
         }

@@ -33,6 +33,18 @@ pub struct HostState<'a> {
     pub memory: Option<Memory>,
 }
 
+impl crate::run::Imports for HostState<'_> {
+    fn limiter(&mut self) -> &mut Limiter {
+        &mut self.limiter
+    }
+    fn set_memory(&mut self, memory: Memory) {
+        self.memory = Some(memory);
+    }
+    fn define(linker: &mut Linker<Self>) -> Result<(), wasmi::Error> {
+        define(linker)
+    }
+}
+
 /// Imports the ABI allows: (name, params, results) in wasm value types.
 pub const IMPORTS: [(&str, &[wasmi::ValType], &[wasmi::ValType]); 4] = {
     use wasmi::ValType::{I32, I64};

@@ -8,9 +8,13 @@
 //!
 //! - [`caps`]: the `WASM_FEAT_*` bits this build can run (one source of truth);
 //! - [`sandbox`]: engine per feature set, module admission, one run;
+//! - [`run`]: the run sequence, generic over how the `rvf` imports are served;
 //! - [`host`]: the `rvf` host functions;
 //! - [`limits`]: limits and the resource limiter;
-//! - [`error`]: one error variant per way a module is refused or stopped.
+//! - [`error`]: one error variant per way a module is refused or stopped;
+//! - [`interp_status`]: those errors as interpreter-ABI statuses and back;
+//! - [`two_stage`]: a kernel run inside the interpreter module (wasmi
+//!   compiled to wasm32, `bootstrap/`), itself run in this sandbox.
 
 #![no_std]
 
@@ -21,13 +25,18 @@ extern crate std;
 pub mod caps;
 pub mod error;
 pub mod host;
+pub mod interp_status;
 pub mod limits;
+pub mod run;
 pub mod sandbox;
+pub mod two_stage;
 
 pub use error::SandboxError;
 pub use limits::Limits;
 pub use rvf_spec::abi;
 pub use sandbox::{Admitted, RunOutput, Sandbox};
+/// The embedded wasmi, for code that serves the imports itself (`run::Imports`).
+pub use wasmi;
 
 /// The identity of the engine, as recorded in run receipts: everything in
 /// the build that can change results or fuel counts.
@@ -47,6 +56,9 @@ pub mod engine {
         let mut f = alloc::vec!["validate", "auto-dispatch", "deterministic"];
         if cfg!(feature = "simd") {
             f.push("simd");
+        }
+        if cfg!(feature = "portable-dispatch") {
+            f.push("portable-dispatch");
         }
         if cfg!(feature = "std") {
             f.push("std");

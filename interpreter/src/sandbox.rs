@@ -1,6 +1,7 @@
 //! The sandbox: an engine restricted to a feature set, module admission
 //! (validation, the import allow-list, the export contract), and one run
-//! under fuel, memory, stack and table limits.
+//! under fuel, memory, stack and table limits (the call sequence itself is
+//! in `run`).
 //!
 //! Mirrors wasmi's split by lifetime: `Sandbox` (engine + limits, shared)
 //! → `Admitted` (a validated module that speaks our ABI) → one `Store` per
@@ -8,20 +9,19 @@
 //! canonicalisation), so fuel counts and results are reproducible.
 
 use crate::caps;
-use crate::error::SandboxError;
-use crate::host::{self, BulkReadCheck, HostState, HostStats};
+use crate::error::{why, SandboxError};
+use crate::host::{BulkReadCheck, HostState, HostStats};
 use crate::limits::{Limiter, Limits};
+use crate::run::{run_instance, typed, Imports, Run, RunError};
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use rvf_spec::abi::{self, Params, Report, PARAMS_LEN, REPORT_LEN};
+use rvf_spec::abi::{self, Params, Report};
 use rvf_spec::source::ArraySource;
-use wasmi::{
-    CompilationMode, Config, Engine, ExternType, Instance, Linker, Module, Store, TypedFunc,
-};
+use wasmi::{CompilationMode, Config, Engine, ExternType, Linker, Module, Store};
 use wasmi::{TrapCode, ValType};
 
 /// Exports every solver module must have: (name, params, results).
-const EXPORTS: [(&str, &[ValType], &[ValType]); 7] = [
+pub(crate) const EXPORTS: [(&str, &[ValType], &[ValType]); 7] = [
     ("rvf_abi_version", &[], &[ValType::I32]),
     ("rvf_alloc", &[ValType::I32], &[ValType::I32]),
     (
@@ -70,14 +70,46 @@ impl Admitted {
         bulk_check: Option<BulkReadCheck<'a>>,
         max_memory_bytes: Option<u64>,
     ) -> Result<RunOutput, SandboxError> {
-        self.sandbox.run_module(
-            &self.module,
-            params,
-            input,
+        let run = self.run_with(params, input, max_memory_bytes, |limiter| HostState {
             source,
             bulk_check,
-            max_memory_bytes,
-        )
+            checked: 0,
+            limiter,
+            stats: HostStats::default(),
+            memory: None,
+        });
+        let ran = run.outcome?;
+        let mut output = Vec::new();
+        if let Some(r) = ran.result {
+            let bytes = r
+                .get(&run.store)
+                .ok_or(SandboxError::BadResult(why::RESULT_OUTSIDE))?;
+            output
+                .try_reserve_exact(bytes.len())
+                .map_err(|_| SandboxError::BadResult(why::RESULT_HOST_MEMORY))?;
+            output.extend_from_slice(bytes);
+        }
+        Ok(RunOutput {
+            report: ran.report,
+            output,
+            fuel_used: run.fuel_used,
+            host: run.store.data().stats,
+        })
+    }
+
+    /// The same run with the `rvf` imports served by `T` (built from the
+    /// run's limiter), leaving the instance alive in the returned store:
+    /// for hosts that serve the imports another way (the interpreter
+    /// module forwards them) or read the result where it lies.
+    pub fn run_with<T: Imports>(
+        &self,
+        params: &Params,
+        input: &[u8],
+        max_memory_bytes: Option<u64>,
+        data: impl FnOnce(Limiter) -> T,
+    ) -> Run<T> {
+        self.sandbox
+            .run_module(&self.module, params, input, max_memory_bytes, data)
     }
 
     /// The ABI version the module reported when it was admitted (its
@@ -100,13 +132,7 @@ impl Sandbox {
     /// An engine that allows exactly `features ∩ host_features()`.
     pub fn new(features: u16, limits: Limits) -> Self {
         let features = features & caps::host_features();
-        let mut cfg = Config::default();
-        caps::configure(&mut cfg, features);
-        cfg.consume_fuel(true)
-            .compilation_mode(CompilationMode::Eager)
-            .set_max_recursion_depth(limits.max_recursion)
-            .allow_start_fn(false)
-            .ignore_custom_sections(true);
+        let cfg = config(features, limits.max_recursion, CompilationMode::Eager);
         Sandbox {
             engine: Engine::new(&cfg),
             features,
@@ -122,8 +148,26 @@ impl Sandbox {
     }
 
     /// Validate and admit a module: only our features, only `rvf` imports
-    /// of the right types, and every ABI export with the right type.
+    /// of the right types, and every ABI export with the right type; last,
+    /// one instance (no data) must report an ABI major this host speaks.
     pub fn admit(&self, bytecode: &[u8]) -> Result<Admitted, SandboxError> {
+        self.admit_with(bytecode, |limiter| HostState {
+            source: ArraySource::empty(),
+            bulk_check: None,
+            checked: 0,
+            limiter,
+            stats: HostStats::default(),
+            memory: None,
+        })
+    }
+
+    /// The same admission with the probe instance's `rvf` imports served by
+    /// `T` (a host serving them another way serves them over no data).
+    pub fn admit_with<T: Imports>(
+        &self,
+        bytecode: &[u8],
+        probe: impl FnOnce(Limiter) -> T,
+    ) -> Result<Admitted, SandboxError> {
         if bytecode.len() > self.limits.max_module_bytes {
             return Err(SandboxError::Invalid(alloc::format!(
                 "module is {} bytes, over the {}-byte limit",
@@ -140,15 +184,18 @@ impl Sandbox {
                 why,
             };
             if imp.module() != "rvf" {
-                return Err(forbidden("only the `rvf` host module is available"));
+                return Err(forbidden(why::IMPORT_MODULE));
             }
             let ExternType::Func(ft) = imp.ty() else {
-                return Err(forbidden("only functions may be imported"));
+                return Err(forbidden(why::IMPORT_KIND));
             };
-            match host::IMPORTS.iter().find(|(n, _, _)| *n == imp.name()) {
-                None => return Err(forbidden("not a function of the rvf ABI")),
+            match crate::host::IMPORTS
+                .iter()
+                .find(|(n, _, _)| *n == imp.name())
+            {
+                None => return Err(forbidden(why::IMPORT_NAME)),
                 Some((_, p, r)) if ft.params() != *p || ft.results() != *r => {
-                    return Err(forbidden("wrong signature for this rvf function"))
+                    return Err(forbidden(why::IMPORT_SIGNATURE))
                 }
                 Some(_) => {}
             }
@@ -170,13 +217,13 @@ impl Sandbox {
             Some(_) => {
                 return Err(SandboxError::BadExport {
                     name: "memory",
-                    why: "is not a memory",
+                    why: why::EXPORT_NOT_MEMORY,
                 })
             }
             None => {
                 return Err(SandboxError::BadExport {
                     name: "memory",
-                    why: "missing",
+                    why: why::EXPORT_MISSING,
                 })
             }
         }
@@ -185,21 +232,21 @@ impl Sandbox {
                 None => {
                     return Err(SandboxError::BadExport {
                         name,
-                        why: "missing",
+                        why: why::EXPORT_MISSING,
                     })
                 }
                 Some((_, ExternType::Func(ft))) if ft.params() == p && ft.results() == r => {}
                 Some(_) => {
                     return Err(SandboxError::BadExport {
                         name,
-                        why: "has the wrong type",
+                        why: why::EXPORT_TYPE,
                     })
                 }
             }
         }
         // Last, instantiate once (no data, small fuel) and ask the ABI
         // version: a module that speaks another major is not admitted.
-        let version = self.abi_version(&module)?;
+        let version = self.abi_version(&module, probe)?;
         if version >> 16 != abi::ABI_MAJOR {
             return Err(SandboxError::AbiMismatch { found: version });
         }
@@ -210,20 +257,21 @@ impl Sandbox {
         })
     }
 
-    fn run_module<'a>(
+    fn run_module<T: Imports>(
         &self,
         module: &Module,
         params: &Params,
         input: &[u8],
-        source: ArraySource<'a>,
-        bulk_check: Option<BulkReadCheck<'a>>,
         max_memory_bytes: Option<u64>,
-    ) -> Result<RunOutput, SandboxError> {
+        data: impl FnOnce(Limiter) -> T,
+    ) -> Run<T> {
         let cap = max_memory_bytes
             .unwrap_or(self.limits.max_memory_bytes)
             .min(self.limits.max_memory_bytes);
-        let (mut store, linker) = self.store_and_linker(source, bulk_check, cap)?;
+        let mut store = self.store(data(self.limiter(cap)));
         let result = (|| {
+            store.set_fuel(self.limits.fuel)?;
+            let linker = linker::<T>(&self.engine)?;
             let inst = linker.instantiate_and_start(&mut store, module)?;
             run_instance(
                 &mut store,
@@ -233,202 +281,100 @@ impl Sandbox {
                 self.limits.max_result_bytes,
             )
         })();
-        let fuel_left = store.get_fuel().unwrap_or(0);
-        let denied = store.data().limiter.memory_denied;
-        let stats = store.data().stats;
-        match result {
-            Ok((report, output)) => Ok(RunOutput {
-                report,
-                output,
-                fuel_used: self.limits.fuel - fuel_left,
-                host: stats,
-            }),
-            Err(RunError::Wasm(e)) => Err(self.map_error(
+        let fuel_used = self.limits.fuel - store.get_fuel().unwrap_or(0);
+        let denied = store.data_mut().limiter().memory_denied;
+        let outcome = result.map_err(|e| match e {
+            RunError::Wasm(e) => map_error(&e, denied, cap, self.limits.fuel),
+            RunError::Sandbox(e) => e,
+        });
+        Run {
+            store,
+            fuel_used,
+            outcome,
+        }
+    }
+
+    /// The limiter of a run under memory cap `cap`.
+    fn limiter(&self, cap: u64) -> Limiter {
+        Limiter {
+            max_memory: usize::try_from(cap).unwrap_or(usize::MAX),
+            max_table: self.limits.max_table_elements as usize,
+            memory_denied: false,
+        }
+    }
+
+    /// A store for one instance (limits, host state); fuel is set by the caller.
+    fn store<T: Imports>(&self, data: T) -> Store<T> {
+        let mut store = Store::new(&self.engine, data);
+        store.limiter(|s| s.limiter());
+        store
+    }
+
+    fn abi_version<T: Imports>(
+        &self,
+        module: &Module,
+        data: impl FnOnce(Limiter) -> T,
+    ) -> Result<u32, SandboxError> {
+        const PROBE_FUEL: u64 = 10_000_000;
+        let cap = self.limits.max_memory_bytes;
+        let mut store = self.store(data(self.limiter(cap)));
+        let r = (|| -> Result<u32, RunError> {
+            store.set_fuel(PROBE_FUEL)?;
+            let linker = linker::<T>(&self.engine)?;
+            let inst = linker.instantiate_and_start(&mut store, module)?;
+            Ok(typed::<_, (), u32>(&store, &inst, "rvf_abi_version")?.call(&mut store, ())?)
+        })();
+        match r {
+            Ok(v) => Ok(v),
+            Err(RunError::Wasm(e)) => Err(map_error(
                 &e,
-                &Flags {
-                    memory_denied: denied,
-                    cap,
-                },
+                store.data_mut().limiter().memory_denied,
+                cap,
+                PROBE_FUEL,
             )),
             Err(RunError::Sandbox(e)) => Err(e),
         }
     }
-
-    /// A store for one instance (limits, fuel, host state) and a linker
-    /// holding only the `rvf` functions.
-    #[allow(clippy::type_complexity)]
-    fn store_and_linker<'a>(
-        &self,
-        source: ArraySource<'a>,
-        bulk_check: Option<BulkReadCheck<'a>>,
-        cap: u64,
-    ) -> Result<(Store<HostState<'a>>, Linker<HostState<'a>>), SandboxError> {
-        let state = HostState {
-            source,
-            bulk_check,
-            checked: 0,
-            limiter: Limiter {
-                max_memory: usize::try_from(cap).unwrap_or(usize::MAX),
-                max_table: self.limits.max_table_elements as usize,
-                memory_denied: false,
-            },
-            stats: HostStats::default(),
-            memory: None,
-        };
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|s| &mut s.limiter);
-        store
-            .set_fuel(self.limits.fuel)
-            .map_err(|e| SandboxError::Trap(e.to_string()))?;
-        let mut linker = Linker::new(&self.engine);
-        host::define(&mut linker).map_err(|e| SandboxError::Trap(e.to_string()))?;
-        Ok((store, linker))
-    }
-
-    fn abi_version(&self, module: &Module) -> Result<u32, SandboxError> {
-        let probe = Sandbox {
-            limits: Limits {
-                fuel: 10_000_000,
-                ..self.limits
-            },
-            ..self.clone()
-        };
-        let (mut store, linker) =
-            probe.store_and_linker(ArraySource::empty(), None, probe.limits.max_memory_bytes)?;
-        let r = (|| -> Result<u32, RunError> {
-            let inst = linker.instantiate_and_start(&mut store, module)?;
-            Ok(typed::<(), u32>(&store, &inst, "rvf_abi_version")?.call(&mut store, ())?)
-        })();
-        let flags = Flags {
-            memory_denied: store.data().limiter.memory_denied,
-            cap: probe.limits.max_memory_bytes,
-        };
-        match r {
-            Ok(v) => Ok(v),
-            Err(RunError::Wasm(e)) => Err(probe.map_error(&e, &flags)),
-            Err(RunError::Sandbox(e)) => Err(e),
-        }
-    }
-
-    fn map_error(&self, e: &wasmi::Error, f: &Flags) -> SandboxError {
-        if f.memory_denied {
-            return SandboxError::MemoryLimit { cap_bytes: f.cap };
-        }
-        match e.as_trap_code() {
-            Some(TrapCode::OutOfFuel) => SandboxError::OutOfFuel {
-                budget: self.limits.fuel,
-            },
-            Some(TrapCode::StackOverflow) => SandboxError::StackOverflow,
-            Some(TrapCode::GrowthOperationLimited) => {
-                SandboxError::MemoryLimit { cap_bytes: f.cap }
-            }
-            _ => SandboxError::Trap(e.to_string()),
-        }
-    }
 }
 
-struct Flags {
+/// The engine configuration of the sandbox: exactly the proposals in
+/// `features` (`caps::configure`), fuel metering, `mode` (always eager for
+/// kernels, so fuel counts are reproducible), the recursion limit, no start
+/// function, custom sections ignored. Also how a host configures the engine
+/// that runs the interpreter module (`two_stage`).
+pub fn config(features: u16, max_recursion: usize, mode: CompilationMode) -> Config {
+    let mut cfg = Config::default();
+    caps::configure(&mut cfg, features);
+    cfg.consume_fuel(true)
+        .compilation_mode(mode)
+        .set_max_recursion_depth(max_recursion)
+        .allow_start_fn(false)
+        .ignore_custom_sections(true);
+    cfg
+}
+
+/// A linker holding only the four `rvf` functions, as `T` serves them.
+fn linker<T: Imports>(engine: &Engine) -> Result<Linker<T>, wasmi::Error> {
+    let mut linker = Linker::new(engine);
+    T::define(&mut linker)?;
+    Ok(linker)
+}
+
+/// The sandbox error for a wasmi error of a run under memory cap `cap`
+/// and fuel budget `fuel` (`memory_denied`: the limiter refused growth).
+pub(crate) fn map_error(
+    e: &wasmi::Error,
     memory_denied: bool,
     cap: u64,
-}
-
-enum RunError {
-    Wasm(wasmi::Error),
-    Sandbox(SandboxError),
-}
-
-impl From<wasmi::Error> for RunError {
-    fn from(e: wasmi::Error) -> Self {
-        RunError::Wasm(e)
+    fuel: u64,
+) -> SandboxError {
+    if memory_denied {
+        return SandboxError::MemoryLimit { cap_bytes: cap };
     }
-}
-
-fn typed<P: wasmi::WasmParams, R: wasmi::WasmResults>(
-    store: &Store<HostState<'_>>,
-    inst: &Instance,
-    name: &'static str,
-) -> Result<TypedFunc<P, R>, RunError> {
-    inst.get_typed_func::<P, R>(store, name).map_err(|_| {
-        RunError::Sandbox(SandboxError::BadExport {
-            name,
-            why: "has the wrong type",
-        })
-    })
-}
-
-fn run_instance(
-    store: &mut Store<HostState<'_>>,
-    inst: &Instance,
-    params: &Params,
-    input: &[u8],
-    max_result: u64,
-) -> Result<(Report, Vec<u8>), RunError> {
-    let bad = |w| RunError::Sandbox(SandboxError::BadResult(w));
-    let mem =
-        inst.get_memory(&*store, "memory")
-            .ok_or(RunError::Sandbox(SandboxError::BadExport {
-                name: "memory",
-                why: "missing",
-            }))?;
-    store.data_mut().memory = Some(mem);
-    let version = typed::<(), u32>(store, inst, "rvf_abi_version")?.call(&mut *store, ())?;
-    if version >> 16 != abi::ABI_MAJOR {
-        return Err(RunError::Sandbox(SandboxError::AbiMismatch {
-            found: version,
-        }));
+    match e.as_trap_code() {
+        Some(TrapCode::OutOfFuel) => SandboxError::OutOfFuel { budget: fuel },
+        Some(TrapCode::StackOverflow) => SandboxError::StackOverflow,
+        Some(TrapCode::GrowthOperationLimited) => SandboxError::MemoryLimit { cap_bytes: cap },
+        _ => SandboxError::Trap(e.to_string()),
     }
-    let alloc = typed::<u32, u32>(store, inst, "rvf_alloc")?;
-    let mut p = *params;
-    if !input.is_empty() {
-        let len = u32::try_from(input.len()).map_err(|_| bad("input too large"))?;
-        let iptr = alloc.call(&mut *store, len)?;
-        mem.write(&mut *store, iptr as usize, input)
-            .map_err(|_| bad("rvf_alloc returned memory outside the module"))?;
-        p.input_ptr = iptr;
-        p.input_len = len;
-    } else {
-        p.input_ptr = 0;
-        p.input_len = 0;
-    }
-    let pptr = alloc.call(&mut *store, PARAMS_LEN as u32)?;
-    mem.write(&mut *store, pptr as usize, &p.encode())
-        .map_err(|_| bad("rvf_alloc returned memory outside the module"))?;
-    let st = typed::<(u32, u32), i32>(store, inst, "rvf_set_params")?
-        .call(&mut *store, (pptr, PARAMS_LEN as u32))?;
-    if st != abi::status::OK {
-        return Ok((
-            Report {
-                status: st,
-                method: p.method,
-                ..Default::default()
-            },
-            Vec::new(),
-        ));
-    }
-    typed::<(), i32>(store, inst, "rvf_run")?.call(&mut *store, ())?;
-    let rptr = typed::<(), u32>(store, inst, "rvf_report_ptr")?.call(&mut *store, ())?;
-    let mut rb = [0u8; REPORT_LEN];
-    mem.read(&*store, rptr as usize, &mut rb)
-        .map_err(|_| bad("report lies outside guest memory"))?;
-    let report = Report::decode(&rb).ok_or(bad("report has the wrong ABI version"))?;
-    let optr = typed::<(), u32>(store, inst, "rvf_result_ptr")?.call(&mut *store, ())?;
-    let olen = typed::<(), u32>(store, inst, "rvf_result_len")?.call(&mut *store, ())?;
-    if olen as u64 > max_result {
-        return Err(bad("result is larger than the result limit"));
-    }
-    let expected = match report.result_kind {
-        abi::result_kind::DENSE_F64 => report.result_count as u64 * 8,
-        abi::result_kind::PAIRS => report.result_count as u64 * abi::PAIR_LEN as u64,
-        _ => return Err(bad("unknown result kind")),
-    };
-    if olen as u64 != expected && !(olen == 0 && report.status != abi::status::OK) {
-        return Err(bad("result length disagrees with the report"));
-    }
-    let mut out = Vec::new();
-    out.try_reserve_exact(olen as usize)
-        .map_err(|_| bad("result too large for host memory"))?;
-    out.resize(olen as usize, 0);
-    mem.read(&*store, optr as usize, &mut out)
-        .map_err(|_| bad("result lies outside guest memory"))?;
-    Ok((report, out))
 }

@@ -64,7 +64,8 @@ pub fn detect_dialect(data: &[u8], end: u64) -> Dialect {
         let Ok(pend) = header::payload_end(off, &h, end) else {
             break;
         };
-        if pend % 64 != 0 {
+        let pend = pend + stored_footer(body, &h, pend, end);
+        if !pend.is_multiple_of(64) {
             let padded = align64(pend).unwrap_or(u64::MAX);
             let at_padded = header::looks_like_header(body, padded);
             let at_unpadded = header::looks_like_header(body, pend);
@@ -80,12 +81,24 @@ pub fn detect_dialect(data: &[u8], end: u64) -> Dialect {
     Dialect::Aligned
 }
 
+/// Bytes of signature footer a segment with header `h`, whose payload
+/// ends at `payload_end`, stores after its payload (0 when unsigned).
+fn stored_footer(data: &[u8], h: &SegmentHeader, payload_end: u64, limit: u64) -> u64 {
+    if h.flags & crate::signature::SIGNED != 0 {
+        crate::signature::footer_len(data, payload_end, limit)
+    } else {
+        0
+    }
+}
+
 /// A segment located in the file: its header and the payload bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct Segment<'a> {
     pub offset: u64,
     pub header: SegmentHeader,
     pub payload: &'a [u8],
+    /// Bytes of signature footer after the payload (0 when unsigned).
+    pub footer_len: u64,
 }
 
 impl<'a> Segment<'a> {
@@ -97,15 +110,23 @@ impl<'a> Segment<'a> {
             self.payload,
         )
     }
-    /// End of the payload (excludes padding).
+    /// End of the payload (excludes any footer and padding).
     pub fn payload_end(&self) -> u64 {
         self.offset + HEADER_LEN + self.header.payload_length
     }
-    /// The padding the aligned layout needs after this payload.
+    /// End of what the segment stores before its padding (payload and footer).
+    pub fn stored_end(&self) -> u64 {
+        self.payload_end() + self.footer_len
+    }
+    /// True when the header says a signature footer follows the payload.
+    pub fn is_signed(&self) -> bool {
+        self.header.flags & crate::signature::SIGNED != 0
+    }
+    /// The padding the aligned layout needs after the payload and footer.
     pub fn expected_pad(&self, dialect: Dialect) -> u32 {
         match dialect {
             Dialect::Legacy => 0,
-            Dialect::Aligned => ((64 - self.payload_end() % 64) % 64) as u32,
+            Dialect::Aligned => ((64 - self.stored_end() % 64) % 64) as u32,
         }
     }
 }
@@ -127,6 +148,7 @@ pub fn segment_at(data: &[u8], offset: u64, end: u64) -> Result<Segment<'_>> {
         offset,
         header: h,
         payload,
+        footer_len: stored_footer(body, &h, pend, end),
     })
 }
 
@@ -163,7 +185,7 @@ pub fn walk(data: &[u8], end: u64, dialect: Dialect) -> Walk<'_> {
                 };
             }
         };
-        let pend = seg.payload_end();
+        let pend = seg.stored_end();
         segments.push(seg);
         off = match dialect {
             Dialect::Legacy => pend,
@@ -333,8 +355,9 @@ impl<'a> RvfFile<'a> {
 
     fn check_directory(&self) -> Result<()> {
         let dir = &self.manifest.manifest.directory;
-        // (start, end, index) of every listed segment, plus the manifest itself.
-        let mut spans: Vec<(u64, u64, SegIndex)> = Vec::with_capacity(dir.len() + 1);
+        // (start, end, index, footer bytes) of every listed segment, plus
+        // the manifest itself.
+        let mut spans: Vec<(u64, u64, SegIndex, u64)> = Vec::with_capacity(dir.len() + 1);
         for (index, e) in dir.iter().enumerate() {
             let oob = Error::DirectoryEntryOutOfBounds {
                 index,
@@ -370,13 +393,23 @@ impl<'a> RvfFile<'a> {
             if h.segment_id != e.segment_id {
                 return Err(mismatch("segment id differs from the directory"));
             }
-            spans.push((e.offset, seg_end, index));
+            // A signature footer is part of the segment's bytes.
+            let footer = stored_footer(self.data, &h, seg_end, self.end);
+            spans.push((e.offset, seg_end + footer, index, footer));
         }
         let m_end = self.manifest.offset + HEADER_LEN + self.manifest.header.payload_length;
-        spans.push((self.manifest.offset, m_end, dir.len()));
+        spans.push((self.manifest.offset, m_end, dir.len(), 0));
         spans.sort_unstable();
         for w in spans.windows(2) {
             if w[1].0 < w[0].1 {
+                if w[0].1 - w[0].3 <= w[1].0 && w[0].2 < dir.len() {
+                    // Only the footer overlaps: its sig_length is wrong.
+                    return Err(Error::DirectoryEntryMismatch {
+                        index: w[0].2,
+                        offset: w[0].0,
+                        what: "its signature footer (as long as its sig_length says) runs into the next segment",
+                    });
+                }
                 let (a, b) = (w[0].2.min(w[1].2), w[0].2.max(w[1].2));
                 return Err(Error::OverlappingSegments {
                     first: a,

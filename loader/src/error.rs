@@ -212,7 +212,7 @@ impl fmt::Display for Error {
             Error::Io { path, what, detail } => write!(f, "{path}: {what}: {detail}"),
             Error::NotAFile { path, kind } => write!(
                 f,
-                "{path}: is a {kind}, not a regular file (an RVF file is read as a whole file)"
+                "{path}: is a {kind}, not a regular file (inputs are read whole, from regular files)"
             ),
         }
     }

@@ -11,6 +11,9 @@
 //! - [`header`]: the 64-byte segment header;
 //! - [`hash`]: content hashes by `checksum_algo`, SHAKE-256, upstream's fold;
 //! - [`wasm_seg`], [`sparse_seg`], [`vec_seg`], [`meta_seg`]: typed payloads;
+//! - [`signature`]: Ed25519 segment footers and signed root pages (the
+//!   published formats), strict verification, key ids;
+//! - [`bootstrap`]: the bootstrap chain the file's WASM roles offer;
 //! - [`verify`]: judging a parsed file (kept apart from parsing);
 //! - [`witness`]: the witness chain across WITNESS segments.
 //!
@@ -27,6 +30,7 @@
 
 extern crate alloc;
 
+pub mod bootstrap;
 pub mod bytes;
 pub mod container;
 pub mod error;
@@ -34,6 +38,7 @@ pub mod hash;
 pub mod header;
 pub mod manifest;
 pub mod meta_seg;
+pub mod signature;
 pub mod sparse_seg;
 pub mod vec_seg;
 pub mod verify;

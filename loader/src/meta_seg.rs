@@ -4,7 +4,8 @@
 
 use crate::error::{Error, PayloadKind, Result};
 pub use rvf_types::metadata::{
-    FileMetadataRecord, MetadataDecodeError, MetadataSegment, MetadataValue,
+    FileMetadataRecord, MetadataDecodeError, MetadataRecord, MetadataRecordOp, MetadataSchemaEntry,
+    MetadataSegment, MetadataType, MetadataValue, MAX_META_DELTAS,
 };
 
 /// Decode a META payload.

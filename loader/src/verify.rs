@@ -34,13 +34,18 @@ pub enum Finding {
     NonCanonicalHeader(&'static str),
     /// The typed payload failed to decode or validate.
     Payload(Error),
+    /// A well-formed signature footer follows the payload (who signed it
+    /// is known only against a key: see `signature`).
+    Signed,
+    /// The SIGNED flag is set but the footer is malformed.
+    BadFooter(crate::signature::SigError),
 }
 
 impl Finding {
     /// True when this finding fails verification.
     pub fn is_failure(&self) -> bool {
         match self {
-            Finding::HashVerified(_) | Finding::HashNotSet => false,
+            Finding::HashVerified(_) | Finding::HashNotSet | Finding::Signed => false,
             Finding::Bytecode(s) => *s == BytecodeHashStatus::Mismatch,
             Finding::NonCanonicalHeader(_) => false,
             _ => true,
@@ -71,6 +76,8 @@ impl core::fmt::Display for Finding {
             Finding::NonZeroPadding => f.write_str("padding bytes are not zero"),
             Finding::NonCanonicalHeader(w) => write!(f, "non-canonical header: {w}"),
             Finding::Payload(e) => write!(f, "{e}"),
+            Finding::Signed => f.write_str("signed (Ed25519 footer)"),
+            Finding::BadFooter(e) => write!(f, "signature footer: {e}"),
         }
     }
 }
@@ -161,16 +168,30 @@ pub fn verify_segment(
                 expected,
             });
         }
-        let pad_start = seg.payload_end();
+        let pad_start = seg.stored_end();
         let pad = crate::bytes::range(file.bytes(), pad_start, expected as u64);
         if pad.is_some_and(|p| p.iter().any(|&b| b != 0)) {
             findings.push(Finding::NonZeroPadding);
         }
     }
+    if seg.is_signed() {
+        let limit = file.body_end();
+        findings.push(
+            match crate::signature::footer(file.bytes(), seg.payload_end(), limit) {
+                Ok(_) => Finding::Signed,
+                Err(e) => Finding::BadFooter(e),
+            },
+        );
+    }
     if h.compression == 0 {
         match h.seg_type {
             seg::WASM => match WasmSegment::parse(seg.payload) {
-                Ok(w) => findings.push(Finding::Bytecode(w.bytecode_hash_status())),
+                Ok(w) => match w.code(crate::wasm_seg::MAX_DECOMPRESSED) {
+                    Ok(code) => findings.push(Finding::Bytecode(
+                        crate::wasm_seg::bytecode_hash_status(&w.header.bytecode_hash, &code),
+                    )),
+                    Err(e) => findings.push(Finding::Payload(e)),
+                },
                 Err(e) => findings.push(Finding::Payload(e)),
             },
             seg::SPARSE => {

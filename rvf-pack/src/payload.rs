@@ -144,6 +144,21 @@ pub struct SolverOptions {
     pub interpreter_type: u8,
     /// Features the user declares; cross-checked against the module.
     pub declared_features: Option<u16>,
+    /// How the bytecode is stored: 0 none, 1 LZ4 (block), 2 ZSTD (frame).
+    pub compression: u8,
+}
+
+/// The ZSTD level modules are compressed at (the decoder's cost does not
+/// depend on it; the packer's does, once).
+pub const ZSTD_LEVEL: i32 = 19;
+
+/// `bytecode` compressed as `compression` says (1 LZ4 block, 2 ZSTD frame).
+pub fn compress(bytecode: &[u8], compression: u8) -> std::result::Result<Vec<u8>, String> {
+    match compression {
+        1 => Ok(lz4_flex::compress(bytecode)),
+        2 => zstd::bulk::compress(bytecode, ZSTD_LEVEL).map_err(|e| format!("ZSTD: {e}")),
+        c => Err(format!("compression {c} is not one the packer writes")),
+    }
 }
 
 /// Build a WASM_SEG payload: a `WasmHeader` derived from the module, then the bytecode.
@@ -181,7 +196,7 @@ pub fn wasm_payload(
         export_count: info.export_count,
         bytecode_size: bytecode.len() as u32,
         compressed_size: 0,
-        compression: 0,
+        compression: opts.compression,
         min_memory_pages: info.min_memory_pages as u8,
         // A maximum beyond what a u8 can state is written as "no limit";
         // the loader then applies its own cap.
@@ -195,9 +210,18 @@ pub fn wasm_payload(
         interpreter_type: opts.interpreter_type,
         reserved: [0; 6],
     };
-    let mut p = Vec::with_capacity(64 + bytecode.len());
+    let mut header = header;
+    let stored = match opts.compression {
+        0 => std::borrow::Cow::Borrowed(bytecode),
+        c => {
+            let packed = compress(bytecode, c).map_err(werr)?;
+            header.compressed_size = packed.len() as u32;
+            std::borrow::Cow::Owned(packed)
+        }
+    };
+    let mut p = Vec::with_capacity(64 + stored.len());
     p.extend_from_slice(&header.to_bytes());
-    p.extend_from_slice(bytecode);
+    p.extend_from_slice(&stored);
     Ok((header, info, p))
 }
 
@@ -207,6 +231,18 @@ pub fn wasm_payload(
 /// major), under the module's derived features. Roles that are not run as
 /// solvers (interpreter, extension, control plane) are not judged.
 pub fn check_runnable(path: &Path, header: &WasmHeader, bytecode: &[u8]) -> Result<()> {
+    if header.role == rvf_spec::format::WasmRole::Interpreter as u8 {
+        // An interpreter must speak the interpreter ABI (docs/ABI.md).
+        return rvf_host::interpreter::two_stage::Interpreter::new(
+            bytecode,
+            rvf_host::interpreter::wasmi::CompilationMode::LazyTranslation,
+        )
+        .map(|_| ())
+        .map_err(|e| PackError::Wasm {
+            file: path.to_path_buf(),
+            what: format!("not an interpreter module this toolkit can run kernels with: {e} (--force packs it anyway)"),
+        });
+    }
     if !rvf_spec::format::role_is_runnable(header.role) {
         return Ok(());
     }
@@ -219,10 +255,79 @@ pub fn check_runnable(path: &Path, header: &WasmHeader, bytecode: &[u8]) -> Resu
     })
 }
 
-/// META_SEG payload in the RVFMETA encoding: a full snapshot of file-level
-/// key/value strings, sorted by key (the encoding requires canonical order).
-/// A key given twice is refused: no value is dropped silently.
-pub fn meta_payload(pairs: &[(String, String)]) -> Result<Vec<u8>> {
+/// What `--labels` labels (`rvf_spec::labels`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelsOf {
+    /// Rows of the vector set, starting at this row.
+    Vectors { first_row: u64 },
+    /// Nodes of the matrix whose SPARSE payload has this SHAKE-256/128.
+    Matrix { digest: [u8; 16] },
+}
+
+/// The file-metadata entries that store `labels`: consecutive labels
+/// joined by line breaks, split so that no entry exceeds RVFMETA's value
+/// limit.
+pub fn label_entries(of: LabelsOf, labels: &[String]) -> Result<Vec<(String, String)>> {
+    use rvf_spec::labels::{self as spec, Target};
+    let total: usize = labels.iter().map(|l| l.len() + 1).sum();
+    if total > spec::MAX_TOTAL_BYTES {
+        return Err(PackError::Usage(format!(
+            "--labels: {total} bytes of labels; at most {} MiB can be stored (the published runtime reads at most 256 MiB of metadata)",
+            spec::MAX_TOTAL_BYTES >> 20
+        )));
+    }
+    let (digest, base) = match of {
+        LabelsOf::Vectors { first_row } => (None, first_row),
+        LabelsOf::Matrix { digest } => (Some(rvf_spec::hex::encode(&digest)), 0),
+    };
+    let target = match &digest {
+        None => Target::Vectors,
+        Some(d) => Target::Matrix(d),
+    };
+    let mut entries = Vec::new();
+    let mut start = 0;
+    while start < labels.len() {
+        let (mut end, mut bytes) = (start, 0);
+        while end < labels.len() && bytes + labels[end].len() < spec::MAX_ENTRY_BYTES {
+            bytes += labels[end].len() + 1;
+            end += 1;
+        }
+        // A label longer than an entry still gets one of its own (the
+        // reader bounds it; --labels never makes one).
+        end = end.max(start + 1);
+        let sep = spec::SEPARATOR.to_string();
+        entries.push((
+            spec::key(target, base + start as u64),
+            labels[start..end].join(&sep),
+        ));
+        start = end;
+    }
+    Ok(entries)
+}
+
+/// Where a new META segment goes in the file's metadata chain (the
+/// published runtime replays a full snapshot, then deltas whose generation
+/// is one more than their base's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MetaGeneration {
+    pub generation: u64,
+    /// `None`: a full snapshot; `Some(g)`: a delta on generation `g`.
+    pub base: Option<u64>,
+}
+
+impl MetaGeneration {
+    /// The first snapshot of a new file.
+    pub const FIRST: MetaGeneration = MetaGeneration {
+        generation: 1,
+        base: None,
+    };
+}
+
+/// META_SEG payload in the RVFMETA encoding: file-level key/value strings,
+/// sorted by key (the encoding requires canonical order), as a full
+/// snapshot or a delta per `at`. A key given twice is refused: no value is
+/// dropped silently.
+pub fn meta_payload(pairs: &[(String, String)], at: MetaGeneration) -> Result<Vec<u8>> {
     let mut kv: Vec<(String, String)> = pairs.to_vec();
     kv.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(w) = kv.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -232,9 +337,9 @@ pub fn meta_payload(pairs: &[(String, String)]) -> Result<Vec<u8>> {
         )));
     }
     let seg = MetadataSegment {
-        generation: 1,
-        base_generation: None,
-        full_snapshot: true,
+        generation: at.generation,
+        base_generation: at.base,
+        full_snapshot: at.base.is_none(),
         schema: Vec::new(),
         file_metadata: kv
             .into_iter()

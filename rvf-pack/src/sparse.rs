@@ -279,28 +279,20 @@ impl Csr {
         Ok((0..n).all(|c| next[c] == self.row_ptr[c + 1]))
     }
 
-    /// min over rows of (|a_ii| - Σ_{j≠i} |a_ij|) / |a_ii|; `None` when not
-    /// square or some diagonal is zero. Positive means strictly dominant.
+    /// The relative diagonal-dominance margin, computed by the rule the
+    /// kernel enforces (`rvf_spec::rules::dominance_margin`); `None` when not
+    /// square, empty, or some diagonal is zero. Positive means strictly
+    /// dominant.
     pub fn dominance_margin(&self) -> Option<f64> {
         if self.rows != self.cols || self.rows == 0 {
             return None;
         }
-        let mut margin = f64::INFINITY;
-        for r in 0..self.rows as usize {
-            let (mut diag, mut off) = (0.0f64, 0.0f64);
-            for k in self.row_ptr[r] as usize..self.row_ptr[r + 1] as usize {
-                if self.col_idx[k] as usize == r {
-                    diag += self.values[k].abs();
-                } else {
-                    off += self.values[k].abs();
-                }
-            }
-            if diag == 0.0 {
-                return None;
-            }
-            margin = margin.min((diag - off) / diag);
-        }
-        Some(margin)
+        let rows = self.row_ptr.windows(2).map(|w| {
+            let (a, b) = (w[0] as usize, w[1] as usize);
+            (&self.col_idx[a..b], &self.values[a..b])
+        });
+        let m = rvf_spec::rules::dominance_margin(rows);
+        (m != f64::NEG_INFINITY).then_some(m)
     }
 
     /// Encode as a sparse segment payload (header + 64-aligned arrays).
@@ -403,6 +395,31 @@ mod tests {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         (*seed >> 33) as u32
+    }
+
+    #[test]
+    fn dominance_margin_by_hand() {
+        // Row 0: (4 - 1) / 4 = 0.75; row 1 (its diagonal given twice,
+        // summed): (5 - 1) / 5 = 0.8.
+        let a = Csr::from_triplets(
+            2,
+            2,
+            vec![
+                (0, 0, 4.0),
+                (0, 1, -1.0),
+                (1, 0, -1.0),
+                (1, 1, 5.0),
+                (1, 1, 0.0),
+            ],
+        )
+        .unwrap();
+        assert_eq!(a.dominance_margin(), Some(0.75));
+        let b = Csr::from_triplets(2, 2, vec![(0, 0, 2.0), (0, 1, 3.0), (1, 1, -2.0)]).unwrap();
+        assert_eq!(b.dominance_margin(), Some(-0.5));
+        let zero = Csr::from_triplets(2, 2, vec![(0, 1, 1.0), (1, 1, 1.0)]).unwrap();
+        assert_eq!(zero.dominance_margin(), None);
+        let rect = Csr::from_triplets(2, 3, vec![(0, 0, 1.0)]).unwrap();
+        assert_eq!(rect.dominance_margin(), None);
     }
 
     #[test]

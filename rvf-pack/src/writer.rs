@@ -13,302 +13,15 @@
 
 use crate::error::{PackError, Result};
 use crate::lock::FileLock;
-use crate::payload::VecRows;
-use loader::bytes::align64;
+use crate::signing::SegmentSigner;
 use loader::hash::{self, algo};
-use loader::header::SegmentHeader;
-use loader::header::{self, HEADER_LEN};
 use loader::manifest::{DirEntry, FileIdentity, Manifest};
 use rvf_spec::format::seg;
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::Path;
 
-/// A segment to be written: its type and payload.
-#[derive(Clone, Debug)]
-pub struct SegmentSpec {
-    pub seg_type: u8,
-    pub payload: Payload,
-}
-
-/// A segment's payload: bytes in memory, or vectors encoded while they are
-/// written (a VEC_SEG as large as the vectors is never built).
-#[derive(Clone, Debug)]
-pub enum Payload {
-    Bytes(Vec<u8>),
-    Vectors(VecRows),
-}
-
-impl Payload {
-    pub fn len(&self) -> usize {
-        match self {
-            Payload::Bytes(b) => b.len(),
-            Payload::Vectors(v) => v.byte_len(),
-        }
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl From<Vec<u8>> for Payload {
-    fn from(b: Vec<u8>) -> Self {
-        Payload::Bytes(b)
-    }
-}
-
-/// Encoded vectors are written and hashed in pieces of this size.
-const PIECE_BYTES: usize = 1 << 20;
-/// Pieces queued for the hashing thread (bounds the memory in flight).
-const PIECES_QUEUED: usize = 4;
-
-/// Zero bytes after a segment written at `at` with a `payload_len`-byte
-/// payload, up to the next 64-byte boundary.
-fn padding(at: u64, payload_len: usize) -> usize {
-    let end = at + HEADER_LEN + payload_len as u64;
-    (align64(end).unwrap_or(end) - end) as usize
-}
-
-/// The header of a segment written at file offset `at`, and its padding.
-pub fn segment_header(
-    seg_type: u8,
-    segment_id: u64,
-    payload: &[u8],
-    checksum_algo: u8,
-    at: u64,
-) -> ([u8; 64], usize) {
-    let content_hash = hash::content_hash(checksum_algo, payload).unwrap_or([0; 16]);
-    let h = header_for(
-        seg_type,
-        segment_id,
-        payload.len(),
-        checksum_algo,
-        content_hash,
-        at,
-    );
-    (h, padding(at, payload.len()))
-}
-
-/// The header of a segment whose payload hashed to `content_hash`.
-fn header_for(
-    seg_type: u8,
-    segment_id: u64,
-    payload_len: usize,
-    checksum_algo: u8,
-    content_hash: [u8; 16],
-    at: u64,
-) -> [u8; 64] {
-    let mut h = SegmentHeader::new(seg_type, segment_id);
-    h.payload_length = payload_len as u64;
-    h.checksum_algo = checksum_algo;
-    h.content_hash = content_hash;
-    h.alignment_pad = padding(at, payload_len) as u32;
-    header::encode(&h)
-}
-
-/// Encode one segment (header + payload + zero padding) at file offset `at`.
-pub fn encode_segment(
-    seg_type: u8,
-    segment_id: u64,
-    payload: &[u8],
-    checksum_algo: u8,
-    at: u64,
-) -> Vec<u8> {
-    let (h, pad) = segment_header(seg_type, segment_id, payload, checksum_algo, at);
-    let mut out = Vec::with_capacity(64 + payload.len() + pad);
-    out.extend_from_slice(&h);
-    out.extend_from_slice(payload);
-    out.resize(out.len() + pad, 0);
-    out
-}
-
-/// Streams segments to a writer, tracking offsets and the directory.
-pub struct Packer<W: Write> {
-    out: W,
-    pos: u64,
-    next_id: u64,
-    checksum_algo: u8,
-    directory: Vec<DirEntry>,
-    /// SHAKE-256 over every segment header written (headers carry each
-    /// payload's content hash): the content-derived file identity.
-    headers: sha3::Shake256,
-}
-
-impl<W: Write> Packer<W> {
-    /// Start at file offset `pos` (0 for a new file) with ids from `next_id`.
-    pub fn new(out: W, pos: u64, next_id: u64, checksum_algo: u8) -> Self {
-        Packer {
-            out,
-            pos,
-            next_id,
-            checksum_algo,
-            directory: Vec::new(),
-            headers: Default::default(),
-        }
-    }
-
-    /// Append one segment (header, payload, zero padding written in place);
-    /// returns its directory entry.
-    pub fn write(&mut self, seg_type: u8, payload: &[u8]) -> io::Result<DirEntry> {
-        let (h, pad) = segment_header(
-            seg_type,
-            self.next_id,
-            payload,
-            self.checksum_algo,
-            self.pos,
-        );
-        self.out.write_all(&h)?;
-        self.out.write_all(payload)?;
-        self.out.write_all(&[0u8; 64][..pad])?;
-        Ok(self.adopt(seg_type, &h, payload.len(), pad))
-    }
-
-    /// Record a segment whose header `h` (and payload and padding) is in
-    /// place at `self.pos`.
-    fn adopt(&mut self, seg_type: u8, h: &[u8; 64], payload_length: usize, pad: usize) -> DirEntry {
-        use sha3::digest::Update;
-        self.headers.update(h);
-        let e = DirEntry {
-            segment_id: self.next_id,
-            offset: self.pos,
-            payload_length: payload_length as u64,
-            seg_type,
-        };
-        self.next_id += 1;
-        self.pos += (64 + payload_length + pad) as u64;
-        self.directory.push(e);
-        e
-    }
-
-    /// The content-derived file identity of what was written so far.
-    pub fn content_id(&self) -> [u8; 16] {
-        use sha3::digest::{ExtendableOutput, XofReader};
-        let mut out = [0u8; 16];
-        self.headers.clone().finalize_xof().read(&mut out);
-        out
-    }
-
-    /// Zero-fill up to the next 64-byte boundary (after a legacy tail).
-    pub fn align(&mut self) -> io::Result<()> {
-        let to = align64(self.pos).unwrap_or(self.pos);
-        self.out.write_all(&vec![0u8; (to - self.pos) as usize])?;
-        self.pos = to;
-        Ok(())
-    }
-
-    pub fn position(&self) -> u64 {
-        self.pos
-    }
-    pub fn directory(&self) -> &[DirEntry] {
-        &self.directory
-    }
-
-    /// Write the manifest last; `manifest.directory` is replaced by
-    /// `prior` entries followed by everything this packer wrote.
-    pub fn finish(mut self, mut manifest: Manifest, prior: &[DirEntry]) -> io::Result<W> {
-        let mut dir = prior.to_vec();
-        dir.extend_from_slice(&self.directory);
-        manifest.directory = dir;
-        let payload = manifest.encode();
-        let id = self.next_id;
-        let bytes = encode_segment(seg::MANIFEST, id, &payload, self.checksum_algo, self.pos);
-        self.out.write_all(&bytes)?;
-        self.out.flush()?;
-        Ok(self.out)
-    }
-}
-
-/// What the writing thread hands the hashing thread.
-enum Piece<'a> {
-    /// Part of a payload held by the caller.
-    Borrowed(&'a [u8]),
-    /// Part of an encoded payload; the buffer is handed back for reuse.
-    Owned(Vec<u8>),
-    /// The current payload is complete.
-    End,
-}
-
-impl<W: Write + Seek> Packer<W> {
-    /// Append every segment, with the same bytes as calling `write` for
-    /// each, but hash the payloads on a second thread while they are being
-    /// written: each header (which carries its payload's content hash) is
-    /// first written as zeros and filled in once the hashes are known.
-    /// Vector payloads are encoded in pieces of `PIECE_BYTES`, at most
-    /// `PIECES_QUEUED + 2` of them alive at once. The writer's position
-    /// must be `self.pos`.
-    pub fn write_many(&mut self, segments: &[SegmentSpec]) -> io::Result<()> {
-        let (algo, first_id) = (self.checksum_algo, self.next_id);
-        // Each segment's offset and padding.
-        let mut at = Vec::with_capacity(segments.len());
-        let mut end = self.pos;
-        for s in segments {
-            let pad = padding(end, s.payload.len());
-            at.push((end, pad));
-            end += HEADER_LEN + (s.payload.len() + pad) as u64;
-        }
-        let hashes = std::thread::scope(|scope| -> io::Result<Vec<[u8; 16]>> {
-            let (to_hasher, pieces) = std::sync::mpsc::sync_channel::<Piece>(PIECES_QUEUED);
-            let (give_back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
-            let hashing = scope.spawn(move || {
-                let mut done = Vec::new();
-                let mut h = hash::ContentHasher::new(algo);
-                for piece in pieces {
-                    match piece {
-                        Piece::Borrowed(b) => h.iter_mut().for_each(|h| h.update(b)),
-                        Piece::Owned(b) => {
-                            h.iter_mut().for_each(|h| h.update(&b));
-                            let _ = give_back.send(b);
-                        }
-                        Piece::End => {
-                            let next = hash::ContentHasher::new(algo);
-                            done.push(
-                                std::mem::replace(&mut h, next).map_or([0; 16], |h| h.finish()),
-                            );
-                        }
-                    }
-                }
-                done
-            });
-            let hung_up = || io::Error::other("the hashing thread stopped");
-            let mut buf = Vec::new();
-            for (s, &(_, pad)) in segments.iter().zip(&at) {
-                self.out.write_all(&[0u8; 64])?;
-                match &s.payload {
-                    Payload::Bytes(b) => {
-                        to_hasher.send(Piece::Borrowed(b)).map_err(|_| hung_up())?;
-                        self.out.write_all(b)?;
-                    }
-                    Payload::Vectors(v) => {
-                        v.pieces(PIECE_BYTES, &mut buf, |piece| {
-                            self.out.write_all(piece)?;
-                            let next = spare.try_recv().unwrap_or_default();
-                            let full = std::mem::replace(piece, next);
-                            to_hasher.send(Piece::Owned(full)).map_err(|_| hung_up())
-                        })?;
-                    }
-                }
-                self.out.write_all(&[0u8; 64][..pad])?;
-                to_hasher.send(Piece::End).map_err(|_| hung_up())?;
-            }
-            drop(to_hasher);
-            Ok(hashing
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p)))
-        })?;
-        for ((s, &(a, pad)), (hash, id)) in segments
-            .iter()
-            .zip(&at)
-            .zip(hashes.into_iter().zip(first_id..))
-        {
-            let h = header_for(s.seg_type, id, s.payload.len(), algo, hash, a);
-            self.out.seek(SeekFrom::Start(a))?;
-            self.out.write_all(&h)?;
-            self.adopt(s.seg_type, &h, s.payload.len(), pad);
-        }
-        self.out.seek(SeekFrom::Start(end))?;
-        debug_assert_eq!(self.pos, end);
-        Ok(())
-    }
-}
+pub use crate::packer::Packer;
+pub use crate::segment::{encode_segment, segment_header, Payload, SegmentSpec};
 
 /// Manifest-level facts about a file being written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -356,11 +69,22 @@ pub fn create_with(
     summary: FileSummary,
     checksum_algo: u8,
 ) -> Result<()> {
+    create_signed(dest, segments, summary, checksum_algo, None)
+}
+
+/// `create_with`, signing the segments `signer` chooses.
+pub fn create_signed(
+    dest: &Path,
+    segments: &[SegmentSpec],
+    summary: FileSummary,
+    checksum_algo: u8,
+    signer: Option<&SegmentSigner>,
+) -> Result<()> {
     let checksum_algo = writable(checksum_algo)?;
     let _lock = FileLock::acquire(dest, || {})?;
     crate::output::write_atomically(dest, |w| {
         let ioerr = |e| PackError::io(dest, e);
-        let mut p = Packer::new(w, 0, 1, checksum_algo);
+        let mut p = Packer::new(w, 0, 1, checksum_algo).with_signer(signer);
         p.write_many(segments).map_err(ioerr)?;
         let fid = derive_file_id(&p.content_id());
         let manifest = new_manifest(1, summary, Some(fid));
@@ -409,6 +133,17 @@ pub fn append_locked(
     extra_vectors: Option<(u16, u64)>,
     checksum_algo: u8,
 ) -> Result<AppendOutcome> {
+    append_signed(lock, segments, extra_vectors, checksum_algo, None)
+}
+
+/// `append_locked`, signing the new segments `signer` chooses.
+pub fn append_signed(
+    lock: &FileLock,
+    segments: &[SegmentSpec],
+    extra_vectors: Option<(u16, u64)>,
+    checksum_algo: u8,
+    signer: Option<&SegmentSigner>,
+) -> Result<AppendOutcome> {
     let checksum_algo = writable(checksum_algo)?;
     let path = lock.path();
     let mapped = loader::MappedFile::open(path)?;
@@ -453,7 +188,7 @@ pub fn append_locked(
     crate::output::write_atomically(path, |w| {
         let ioerr = |e| PackError::io(path, e);
         w.write_all(&old[..body_end as usize]).map_err(ioerr)?;
-        let mut p = Packer::new(w, body_end, next_id, checksum_algo);
+        let mut p = Packer::new(w, body_end, next_id, checksum_algo).with_signer(signer);
         p.align().map_err(ioerr)?;
         p.write_many(segments).map_err(ioerr)?;
         outcome.new_entries = p.directory().to_vec();
@@ -469,11 +204,100 @@ pub fn append_locked(
     Ok(outcome)
 }
 
+/// Sign segments of an existing file, append-only: each segment at a
+/// directory index of `indices` is written again, signed by `signer` (with
+/// a new segment id, since the id is part of what is signed, and a
+/// SHAKE-256 content hash), and a new manifest lists the signed copy in the
+/// original's place, so directory indices do not change. The original
+/// bytes stay in the file, unlisted. The manifest itself is never signed.
+pub fn sign_segments(
+    lock: &FileLock,
+    indices: &[usize],
+    signer: &SegmentSigner,
+) -> Result<AppendOutcome> {
+    let path = lock.path();
+    let mapped = loader::MappedFile::open(path)?;
+    let old = mapped.bytes();
+    let file = loader::RvfFile::parse(old)?;
+    if file.has_root_page() {
+        return Err(PackError::Usage(
+            "the file is a signed store (it ends in a signed root page); rewriting it would drop that signature".into(),
+        ));
+    }
+    let m = file.manifest();
+    let mut directory = file.directory().to_vec();
+    let mut copies = Vec::with_capacity(indices.len());
+    for &i in indices {
+        let seg = file.segment(i)?;
+        if seg.header.seg_type == seg::MANIFEST {
+            return Err(PackError::Usage(format!(
+                "segment {i} is a manifest: manifests are never signed with a footer"
+            )));
+        }
+        copies.push(crate::segment::SegmentSpec {
+            seg_type: seg.header.seg_type,
+            payload: seg.payload.to_vec().into(),
+        });
+    }
+    let mut prior_manifests = vec![DirEntry {
+        segment_id: m.header.segment_id,
+        offset: m.offset,
+        payload_length: m.header.payload_length,
+        seg_type: seg::MANIFEST,
+    }];
+    let next_id = directory
+        .iter()
+        .chain(&prior_manifests)
+        .map(|e| e.segment_id)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let epoch = m.manifest.epoch.wrapping_add(1);
+    let summary = FileSummary {
+        dimension: m.manifest.dimension,
+        total_vectors: m.manifest.total_vectors,
+        metric_id: m.manifest.metric_id,
+    };
+    let identity = m.manifest.file_identity;
+    let body_end = file.body_end();
+    let mut outcome = AppendOutcome {
+        new_entries: Vec::new(),
+        epoch,
+    };
+    // Every copy is signed: sign them whatever their type.
+    let all = SegmentSigner::sharing_key(signer, crate::signing::Which::All);
+    crate::output::write_atomically(path, |w| {
+        let ioerr = |e| PackError::io(path, e);
+        w.write_all(&old[..body_end as usize]).map_err(ioerr)?;
+        let mut p = crate::packer::Packer::new(w, body_end, next_id, algo::SHAKE256_128)
+            .with_signer(Some(&all));
+        p.align().map_err(ioerr)?;
+        p.write_many(&copies).map_err(ioerr)?;
+        outcome.new_entries = p.directory().to_vec();
+        for (&i, e) in indices.iter().zip(&outcome.new_entries) {
+            directory[i] = *e;
+        }
+        directory.append(&mut prior_manifests);
+        let fid = identity.or_else(|| {
+            Some(derive_file_id(&hash::shake256::<16>(
+                &old[..body_end as usize],
+            )))
+        });
+        p.finish_with_directory(new_manifest(epoch, summary, fid), directory.clone())
+            .map_err(ioerr)?;
+        Ok(())
+    })?;
+    Ok(outcome)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::inputs::Vectors;
+    use crate::packer::PIECE_BYTES;
+    use crate::payload::VecRows;
     use std::io::Cursor;
+    use std::io::{self, Seek, SeekFrom};
 
     /// The runtime row layout written out by hand, independently of
     /// `payload::VecRows`.

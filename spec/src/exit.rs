@@ -26,10 +26,11 @@ pub enum Exit {
     NotConverged = 13,
     ReplayDiffers = 14,
     Unhashed = 15,
+    Untrusted = 16,
 }
 
 impl Exit {
-    pub const ALL: [Exit; 16] = [
+    pub const ALL: [Exit; 17] = [
         Exit::Ok,
         Exit::VerifyFailed,
         Exit::Usage,
@@ -46,6 +47,7 @@ impl Exit {
         Exit::NotConverged,
         Exit::ReplayDiffers,
         Exit::Unhashed,
+        Exit::Untrusted,
     ];
 
     /// The process exit code.
@@ -72,6 +74,7 @@ impl Exit {
             Exit::NotConverged => "not_converged",
             Exit::ReplayDiffers => "replay_differs",
             Exit::Unhashed => "unhashed",
+            Exit::Untrusted => "untrusted",
         }
     }
 
@@ -100,6 +103,7 @@ impl Exit {
             }
             Exit::ReplayDiffers => "replay differs from the receipt",
             Exit::Unhashed => "not verified: a segment's content hash is unset, so nothing could be checked (--allow-unhashed accepts it)",
+            Exit::Untrusted => "under the trust policy, no solver (or a data segment) is signed by a trusted key",
         }
     }
 

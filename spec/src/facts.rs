@@ -7,6 +7,7 @@
 use crate::abi::{self, FieldType, Method, Metric};
 use crate::exit::Exit;
 use crate::format;
+use crate::interp;
 use alloc::string::{String, ToString};
 use core::fmt::Write;
 
@@ -265,6 +266,80 @@ pub fn json() -> String {
         ]);
     }
     j.close(']');
+    j.close('}');
+
+    j.open(Some("interp"), '{');
+    j.num(Some("version"), interp::VERSION);
+    j.num(Some("major"), interp::MAJOR);
+    j.str(Some("memory"), interp::export::MEMORY);
+    j.str(Some("stack_pointer"), interp::export::STACK_POINTER);
+    j.open(Some("functions"), '[');
+    for (name, params, results) in interp::FUNCTIONS {
+        let types = |ts: &[interp::ValType]| {
+            let mut s = String::from("[");
+            for (i, t) in ts.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                s.push_str(&quoted(t.name()));
+            }
+            s.push(']');
+            s
+        };
+        j.row(&[
+            ("name", quoted(name)),
+            ("params", types(params)),
+            ("results", types(results)),
+        ]);
+    }
+    j.close(']');
+    j.open(Some("status"), '[');
+    for code in interp::status::ALL {
+        j.row(&[
+            ("code", code.to_string()),
+            ("name", quoted(interp::status::name(code))),
+            ("exit", interp::status::exit(code).code().to_string()),
+        ]);
+    }
+    j.close(']');
+    j.close('}');
+
+    j.open(Some("signing"), '{');
+    {
+        use crate::signing as g;
+        j.num(Some("signed_flag"), g::SIGNED_FLAG);
+        j.num(Some("algo_ed25519"), g::ALGO_ED25519);
+        j.num(Some("signature_len"), g::SIGNATURE_LEN);
+        j.num(Some("footer_overhead"), g::FOOTER_OVERHEAD);
+        j.num(Some("footer_len"), g::FOOTER_LEN);
+        j.open(Some("at"), '{');
+        j.num(Some("sig_algo"), g::AT_SIG_ALGO);
+        j.num(Some("sig_length"), g::AT_SIG_LENGTH);
+        j.num(Some("signature"), g::AT_SIGNATURE);
+        j.close('}');
+        j.num(Some("signed_header_len"), g::SIGNED_HEADER_LEN);
+        j.str(
+            Some("domain"),
+            core::str::from_utf8(g::DOMAIN).unwrap_or_default(),
+        );
+        j.num(Some("digest_len"), g::DIGEST_LEN);
+        j.num(Some("message_len"), g::MESSAGE_LEN);
+        j.num(Some("public_key_len"), g::PUBLIC_KEY_LEN);
+        j.num(Some("key_id_len"), g::KEY_ID_LEN);
+    }
+    j.close('}');
+
+    j.open(Some("labels"), '{');
+    {
+        use crate::labels as l;
+        j.str(Some("prefix"), l::PREFIX);
+        j.str(Some("vectors"), l::VECTORS);
+        j.str(Some("matrix"), l::MATRIX);
+        j.str(Some("separator"), &l::SEPARATOR.to_string());
+        j.num(Some("max_label_bytes"), l::MAX_LABEL_BYTES);
+        j.num(Some("max_entry_bytes"), l::MAX_ENTRY_BYTES);
+        j.num(Some("max_total_bytes"), l::MAX_TOTAL_BYTES);
+    }
     j.close('}');
 
     j.open(Some("exit"), '[');

@@ -22,7 +22,7 @@ pub use rvf_types::wasm_bootstrap::{
     WASM_FEAT_GC, WASM_FEAT_MULTI_VALUE, WASM_FEAT_REFERENCE_TYPES, WASM_FEAT_SIMD,
     WASM_FEAT_TAIL_CALL, WASM_FEAT_THREADS, WASM_MAGIC,
 };
-pub use rvf_types::{ChecksumAlgo, CompressionAlgo, SegmentType};
+pub use rvf_types::{ChecksumAlgo, CompressionAlgo, SegmentFlags, SegmentType};
 
 /// Segment type bytes, as `u8` for matching on raw headers.
 pub mod seg {

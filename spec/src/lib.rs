@@ -14,6 +14,8 @@
 //! - [`source`]: what the four `rvf` host functions mean, as the
 //!   `DataSource` trait the kernel reads through and `ArraySource`, the
 //!   reference implementation over byte arrays that hosts serve;
+//! - [`labels`]: how row and node labels are stored in a META segment;
+//! - [`signing`]: the signature footer and the bytes a signature covers;
 //! - [`rules`]: numeric rules the packer and the kernel must agree on;
 //! - [`format`] (feature `format`): segment types, WASM roles, targets and
 //!   feature bits (from `rvf_types`, re-exported here) and every name shown
@@ -36,7 +38,11 @@ pub mod facts;
 #[cfg(feature = "format")]
 pub mod format;
 pub mod hex;
+pub mod interp;
+pub mod labels;
 pub mod layout;
 pub mod results;
 pub mod rules;
+#[cfg(feature = "format")]
+pub mod signing;
 pub mod source;

@@ -11,6 +11,7 @@ mod common;
 use common::cases::{self, Case};
 use loader::RvfFile;
 use rvf_host::select::{select, Thoroughness};
+use rvf_host::trust::{TrustPolicy, TrustedKey};
 use rvf_host::{HostConfig, Query, Request, Session};
 use rvf_spec::abi::{Method, Metric};
 use serde_json::Value;
@@ -25,6 +26,7 @@ fn generated_json(all: &[Case]) -> String {
         "schema": "rvf-boot/conformance",
         "version": 1,
         "about": "Verdicts every rvf-boot host must reach on these files (see tests/tests/common/cases.rs)",
+        "keys": cases::keys(),
         "cases": all.iter().map(Case::to_json).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&v).unwrap() + "\n"
@@ -64,6 +66,24 @@ fn committed_set_is_what_the_cases_build() {
 
 fn host_config(mask: &str) -> HostConfig {
     HostConfig::default().with_mask(mask).unwrap()
+}
+
+/// The trust policy of the key names in `trust` (none when absent), with
+/// the public keys from the set's `keys`.
+fn policy(keys: &Value, trust: Option<&Value>, code_only: bool) -> Option<TrustPolicy> {
+    let names = trust?.as_array().unwrap();
+    let keys = names
+        .iter()
+        .map(|n| {
+            let n = n.as_str().unwrap();
+            let pk = rvf_spec::hex::decode(keys[n].as_str().unwrap()).unwrap();
+            TrustedKey::new(n, pk.try_into().unwrap())
+        })
+        .collect();
+    Some(TrustPolicy {
+        keys,
+        unsigned_data: code_only,
+    })
 }
 
 /// A request from a case's `rvf-pack run` options.
@@ -129,11 +149,9 @@ fn the_rust_host_reaches_every_verdict() {
             assert_eq!(want, got, "{name}: segment {i} hash");
         }
         for s in c["selections"].as_array().unwrap() {
-            let sel = select(
-                &file,
-                &host_config(s["host"].as_str().unwrap()),
-                Thoroughness::Every,
-            );
+            let mut config = host_config(s["host"].as_str().unwrap());
+            config.policy = policy(&set["keys"], s.get("trust"), false);
+            let sel = select(&file, &config, Thoroughness::Every);
             let verdicts: Vec<(u64, String)> = sel
                 .candidates
                 .iter()
@@ -160,6 +178,9 @@ fn the_rust_host_reaches_every_verdict() {
             config.force_segment = force;
             config.allow_unhashed =
                 r["options"].get("allow_unhashed").and_then(Value::as_bool) == Some(true);
+            let code_only =
+                r["options"].get("trust_code_only").and_then(Value::as_bool) == Some(true);
+            config.policy = policy(&set["keys"], r["options"].get("trust"), code_only);
             let got = Session::new(file.clone(), config).run(&req);
             let e = &r["expect"];
             match (&got, e.get("refused")) {

@@ -62,9 +62,12 @@ fn pack_sample(dir: &Path, checksum_algo: u8) -> (std::path::PathBuf, Vec<f32>, 
         },
         SegmentSpec {
             seg_type: seg::META,
-            payload: payload::meta_payload(&[("dataset".into(), "lcg".into())])
-                .unwrap()
-                .into(),
+            payload: payload::meta_payload(
+                &[("dataset".into(), "lcg".into())],
+                payload::MetaGeneration::FIRST,
+            )
+            .unwrap()
+            .into(),
         },
     ];
     let out = dir.join("ours.rvf");

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // rvf-js: the JS host as a command line, a thin front end over the library
 // (src/node.mjs). Its commands, options, --json fields and exit codes are
-// rvf-pack's (inspect, select, run); V8 meters no fuel, so no fuel_used.
+// rvf-pack's (inspect, select, run; the trust options as rvf-pack's
+// cli/host.rs TrustArgs and keys.rs); V8 meters no fuel, so no fuel_used.
 import fs from 'node:fs';
 import path from 'node:path';
 import * as rvf from '../src/node.mjs';
@@ -9,6 +10,11 @@ import * as rvf from '../src/node.mjs';
 const EXIT = rvf.EXIT;
 const methods = rvf.facts.abi.methods.map((m) => m.name);
 const metrics = rvf.facts.abi.metrics.map((m) => `${m.name} (${m.value_label})`);
+
+/** The one line a host prints when no trust policy is in force (rvf-pack/src/cli/host.rs UNAUTHENTICATED). */
+const UNAUTHENTICATED = "note: no trust policy: the solver's code is unauthenticated (give --trust KEY.pub or --trust-file)";
+/** Key and trust files are a few lines (rvf-pack/src/keys.rs read_text). */
+const MAX_KEY_FILE = 1 << 20;
 
 const exitTable = () => `Exit codes:\n${rvf.facts.exit.map((e) => `  ${String(e.code).padStart(2)}  ${e.meaning}`).join('\n')}`;
 
@@ -37,17 +43,18 @@ Examples:
 ${exitTable()}`,
   select: `Pick the solver segment this host would run, and say why
 
-Usage: rvf-js select FILE [--explain] [--json] [--host-features SPEC] [--segment N] [--max-memory B]
+Usage: rvf-js select FILE [--explain] [--json] [--host-features SPEC] [--segment N] [--max-memory B] [trust options]
 
-  --explain             list every WASM segment with its verdict and reason
+  --explain             list every WASM segment with its verdict, its signer and the reason
   --host-features SPEC  mask host features: "-simd" removes SIMD; "none"; or a list "simd,bulk-memory"
   --segment N           force a WASM segment (directory index); it is still fully verified
   --max-memory B        linear memory cap in bytes (K/M/G suffixes) [1G]
   --json                print JSON (the fields of rvf-pack select --json)
-
+TRUST_HELP
 Examples:
   rvf-js select data.rvf --explain
   rvf-js select data.rvf --host-features -simd --json
+  rvf-js select data.rvf --explain --trust alice.pub
 
 ${exitTable()}`,
   run: `Run a method of the file's solver in this engine's WebAssembly
@@ -81,24 +88,41 @@ Options (defaults as rvf-pack run):
   --top N           rows of results to print (and to put in --json) [10]
   --out FILE        write every result row to FILE: .npy, .csv or .txt (as rvf-pack)
   --json            print JSON (the fields of rvf-pack run --json, without fuel_used)
-
+TRUST_HELP
 Examples:
   rvf-js run poisson.rvf cg --tol 1e-10 --json
   rvf-js run karate.rvf ppr-forward --source 0 --epsilon 1e-6 --top 10
   rvf-js run karate.rvf walk-estimate --source 0 --target 33 --walks 100000 --seed 7
   rvf-js run vecs.rvf knn --query-index 3 --k 5 --metric cosine
   rvf-js run data.rvf cg --host-features -simd --out x.npy
+  rvf-js run signed.rvf cg --trust-file team.trust
 
 ${exitTable()}`,
 };
 
+const TRUST_HELP = `
+Trust (without any trusted key the code is unauthenticated, and a note says so):
+  --trust KEY.pub        trust this public key (64 hex digits, '#' comment lines); repeatable.
+                         With any trusted key only solver segments signed by one of them run,
+                         and every data segment a run reads must be signed too
+  --trust-file FILE      a trust file: one 'NAME KEY' per line (KEY: 64 hex digits or a .pub
+                         path relative to FILE); also read from $RVF_TRUST_FILE
+  --trust-code-only      under a trust policy, accept data segments no trusted key signed
+`;
+for (const k of ['select', 'run']) HELP[k] = HELP[k].replace('TRUST_HELP', TRUST_HELP);
+
 const VALUE = new Set(['segment', 'host-features', 'max-memory', 'tol', 'max-iter', 'min-margin', 'alpha', 'epsilon', 'source', 'target',
-  'walks', 'seed', 'budget', 'k', 'metric', 'query', 'query-index', 'data', 'top', 'out']);
-const FLAGS = { inspect: ['json', 'help'], select: ['json', 'explain', 'allow-unhashed', 'help'], run: ['json', 'precondition', 'verify-data', 'allow-unhashed', 'help'] };
+  'walks', 'seed', 'budget', 'k', 'metric', 'query', 'query-index', 'data', 'top', 'out', 'trust', 'trust-file']);
+const FLAGS = {
+  inspect: ['json', 'help'], select: ['json', 'explain', 'allow-unhashed', 'trust-code-only', 'help'],
+  run: ['json', 'precondition', 'verify-data', 'allow-unhashed', 'trust-code-only', 'help'],
+};
 const ALLOWED = {
-  inspect: ['segment'], select: ['segment', 'host-features', 'max-memory'],
+  inspect: ['segment'], select: ['segment', 'host-features', 'max-memory', 'trust', 'trust-file'],
   run: [...VALUE],
 };
+/** Options that may be given more than once (a list). */
+const REPEATABLE = new Set(['trust']);
 
 const usage = (msg) => new rvf.RvfError(msg, { exit: 'usage' });
 
@@ -121,8 +145,9 @@ function parse(argv) {
         if (i + 1 >= rest.length) throw usage(`--${name} needs a value`);
         value = rest[++i];
       }
-      if (name in options) throw usage(`--${name} given twice`);
-      options[name] = value;
+      if (REPEATABLE.has(name)) (options[name] ??= []).push(value);
+      else if (name in options) throw usage(`--${name} given twice`);
+      else options[name] = value;
     } else throw usage(`unknown option --${name} for ${command} (see rvf-js ${command} --help)`);
   }
   return { command, positional, options };
@@ -175,16 +200,18 @@ function inspect(args, o) {
   else {
     const m = out.manifest;
     console.log(`${args[0]}: ${out.file_length} bytes, ${out.dialect} dialect${out.signed_root_page ? ', signed root page' : ''}`);
-    console.log(`manifest at offset ${m.offset} (epoch ${m.epoch}, ${m.total_vectors} vectors of dim ${m.dimension}, hash ${m.hash_status})`);
+    const vectors = m.total_vectors ? `, ${m.total_vectors} vectors of dim ${m.dimension} (${m.metric ?? 'unknown'} metric)` : '';
+    console.log(`manifest at offset ${m.offset} (epoch ${m.epoch}${vectors}, hash ${m.hash_status})`);
     table(out.segments);
   }
   return EXIT.ok.code;
 }
 
 function table(segs) {
-  console.log(`${pad('#', 3)}  ${'type'.padEnd(9)} ${pad('offset', 10)} ${pad('payload', 10)} ${pad('id', 5)} ${pad('algo', 4)}  ${'hash'.padEnd(16)} detail`);
+  console.log(`${pad('#', 3)}  ${'type'.padEnd(9)} ${pad('offset', 10)} ${pad('payload', 10)} ${pad('id', 5)} ${'checksum'.padEnd(14)}  ${'hash'.padEnd(16)} detail`);
   for (const s of segs) {
-    console.log(`${pad(s.index ?? '-', 3)}  ${s.type.padEnd(9)} ${pad(s.offset, 10)} ${pad(s.payload_length, 10)} ${pad(s.segment_id, 5)} ${pad(s.checksum_algo, 4)}  ${s.hash_status.padEnd(16)} ${rvf.detailLine(s)}`);
+    const hash = `${s.hash_status}${s.signed ? ', signed' : ''}`;
+    console.log(`${pad(s.index ?? '-', 3)}  ${s.type.padEnd(9)} ${pad(s.offset, 10)} ${pad(s.payload_length, 10)} ${pad(s.segment_id, 5)} ${s.checksum.padEnd(14)}  ${hash.padEnd(16)} ${rvf.detailLine(s)}`);
   }
 }
 
@@ -195,10 +222,67 @@ function bytes(v) {
   return Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase());
 }
 
-function session(file, o) {
+/** A key or trust file's text, refusing anything but a small regular file (keys.rs read_text). */
+function readText(file) {
+  let st;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    throw new rvf.RvfError(`${file}: cannot open: ${e.message}`, { exit: 'io', class: 'io' });
+  }
+  if (!st.isFile()) throw new rvf.RvfError(`${file}: is a ${st.isDirectory() ? 'directory' : 'special file'}, not a regular file`, { exit: 'io', class: 'not_a_file' });
+  if (st.size > MAX_KEY_FILE) throw new rvf.RvfError(`${file}: too large for a key or trust file`, { exit: 'bad_input', class: 'key_format' });
+  try {
+    // As Rust's read_to_string: bytes that are not UTF-8 are a read error.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(fs.readFileSync(file));
+  } catch (e) {
+    throw new rvf.RvfError(`${file}: cannot read: ${e.message}`, { exit: 'io', class: 'io' });
+  }
+}
+
+/** Name a key or trust-file error by its file, keeping its exit. */
+const inFile = (file, fn) => {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof rvf.RvfError && e.exit === 'bad_input') throw new rvf.RvfError(`${file}: ${e.message}`, { exit: e.exit, class: e.class });
+    throw e;
+  }
+};
+
+/** The public key in a .pub file (keys.rs read_public). */
+const readPublic = (file) => { const text = readText(file); return inFile(file, () => rvf.parsePublicKey(text)); };
+
+/** The trust policy of --trust, --trust-file or $RVF_TRUST_FILE, and
+ *  --trust-code-only (keys.rs policy): null when neither a key nor a trust
+ *  file is given. */
+function policy(o) {
+  let trustFile = o['trust-file'];
+  if (trustFile === undefined && process.env.RVF_TRUST_FILE !== undefined) {
+    trustFile = process.env.RVF_TRUST_FILE;
+    if (trustFile === '') throw usage("a value is required for '--trust-file <FILE>' (from $RVF_TRUST_FILE) but none was supplied");
+  }
+  const keys = (o.trust ?? []).map((file) => ({ name: path.parse(file).name, publicKey: readPublic(file) }));
+  if (trustFile !== undefined) {
+    const text = readText(trustFile), base = path.dirname(trustFile);
+    const resolve = (p) => {
+      try {
+        return readPublic(path.isAbsolute(p) ? p : path.join(base, p));
+      } catch (e) {
+        throw new rvf.RvfError(e.message, { exit: 'bad_input', class: 'key_path' });
+      }
+    };
+    keys.push(...inFile(trustFile, () => rvf.parseTrustFile(text, resolve)));
+  }
+  // A trust file that lists no key still makes a policy, one that trusts nothing (keys.rs policy).
+  if (!keys.length && trustFile === undefined) return null;
+  return rvf.trustPolicy(keys, { unsignedData: Boolean(o['trust-code-only']) });
+}
+
+function session(file, o, trust) {
   return new rvf.Session(file, {
     hostFeatures: o['host-features'], segment: index('segment', o.segment), allowUnhashed: o['allow-unhashed'],
-    maxMemory: o['max-memory'] === undefined ? undefined : bytes(o['max-memory']),
+    maxMemory: o['max-memory'] === undefined ? undefined : bytes(o['max-memory']), trust,
   });
 }
 
@@ -210,16 +294,24 @@ function printSelection(sel, explain) {
     if (!explain && !c.selected) return;
     const desc = c.role === null ? '' : `${c.role} ${c.target} features=${c.required_features} priority=${c.priority}`;
     console.log(`  segment ${pad(c.segment, 3)} @${String(c.offset).padEnd(10)} ${desc}: ${sel.verdict(i).text}`);
+    if (explain) console.log(`      ${c.signer.words}`);
   });
 }
 
 function select(args, o) {
   if (args.length !== 1) throw usage('select takes one FILE');
-  const s = session(open(args[0]).file, o);
+  const trust = policy(o);
+  const s = session(open(args[0]).file, o, trust);
   const sel = s.explain();
-  if (o.json) print(sel.toJSON());
-  else printSelection(sel, o.explain || !sel.chosen);
-  if (!sel.chosen) throw new rvf.RvfError(sel.noSolverMessage(), { exit: sel.forced === null ? 'no_solver' : 'refused' });
+  if (!s.authenticated) process.stderr.write(`${UNAUTHENTICATED}\n`);
+  // What the file offers (the spec's resolution), beside what this host picks.
+  const chain = rvf.bootstrapChain(s.file);
+  if (o.json) print({ ...sel.toJSON(), authenticated: s.authenticated, bootstrap: chain });
+  else {
+    printSelection(sel, o.explain || !sel.chosen);
+    if (o.explain) console.log(`bootstrap chain: ${rvf.describeChain(chain)}`);
+  }
+  if (!sel.chosen) throw new rvf.RvfError(sel.noSolverMessage(), { exit: sel.noSolverExit, class: 'no_solver' });
   return EXIT.ok.code;
 }
 
@@ -228,6 +320,7 @@ const exp = (x, d) => (Number.isFinite(x) ? x.toExponential(d).replace('e+', 'e'
 function run(args, o) {
   if (args.length !== 2) throw usage('run takes FILE METHOD');
   const [filePath, method] = args;
+  const trust = policy(o);
   const { file } = open(filePath);
   const options = {
     tol: o.tol, maxIter: o['max-iter'], precondition: o.precondition, minMargin: o['min-margin'], alpha: o.alpha,
@@ -242,19 +335,25 @@ function run(args, o) {
     if (!writers[ext]) throw usage(`--out ${o.out}: unknown format '.${ext}'; use .npy, .csv or .txt`);
     writeOut = writers[ext];
   }
-  const out = session(file, o).run(method, options);
+  const s = session(file, o, trust);
+  if (!s.authenticated) process.stderr.write(`${UNAUTHENTICATED}\n`);
+  const out = s.run(method, options);
   const results = out.results();
+  // Labels of the data the run read, if the file has them (and notes on any passed over).
+  const found = s.labels(out), labels = found.labels;
+  for (const k of found.skipped) process.stderr.write(`rvf-js: note: ${k.words}\n`);
   if (writeOut && !out.refused) {
     try {
-      fs.writeFileSync(o.out, writeOut(results));
+      fs.writeFileSync(o.out, writeOut(results, labels));
     } catch (e) {
       throw new rvf.RvfError(`${o.out}: ${e.message}`, { exit: 'io' });
     }
   }
   const r = out.report;
   if (o.json) {
-    const v = out.toJSON({ file: filePath, top });
-    if (writeOut && !out.refused) { delete v.results; v.out = o.out; }
+    const written = writeOut && !out.refused;
+    const v = out.toJSON({ file: filePath, top, labels, rows: !written });
+    if (written) v.out = o.out;
     print(v);
   } else {
     console.log(out.summary());
@@ -268,10 +367,16 @@ function run(args, o) {
     console.log(`  output digest ${out.digest}`);
     if (writeOut && !out.refused) console.log(`  wrote ${r.resultCount} values to ${o.out}`);
     else {
-      const rows = out.rows();
+      const rows = out.rows(), shown = rows.slice(0, top);
       if (results.kind === 'dense') console.log(`  ${rows.length} values (use --out FILE to save them all); first ${Math.min(top, rows.length)}:`);
-      console.log(`  ${pad('index', 10)}  ${out.valueLabel}`);
-      for (const [i, v] of rows.slice(0, top)) console.log(`  ${pad(i, 10)}  ${exp(v, 12)}`);
+      if (!labels) {
+        console.log(`  ${pad('index', 10)}  ${out.valueLabel}`);
+        for (const [i, v] of shown) console.log(`  ${pad(i, 10)}  ${exp(v, 12)}`);
+      } else {
+        const col = rvf.labelColumn(shown, labels);
+        console.log(`  ${pad('index', 10)}  ${'label'.padEnd(col.width)}  ${out.valueLabel}`);
+        for (const [i, v] of shown) console.log(`  ${pad(i, 10)}  ${col.cell(i)}  ${exp(v, 12)}`);
+      }
     }
   }
   if (out.exit !== 'ok') process.stderr.write(`rvf-js: ${r.statusWords}\n`);

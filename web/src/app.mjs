@@ -80,7 +80,7 @@ function load(f, { keepResult = false } = {}) {
   current = f;
   if (!worker) startWorker();
   busy(`Reading ${f.name}…`, 0, f.size);
-  worker.postMessage({ type: 'open', file: f });
+  worker.postMessage({ type: 'open', file: f, trust: $('trust').value, unsignedData: $('trust-code-only').checked });
 }
 
 const PHASES = { reading: 'Reading', hashing: 'Hashing', 'verifying solvers': 'Verifying the solver modules', running: 'Running' };
@@ -103,7 +103,8 @@ const handlers = {
   },
   error: (m) => {
     busy(null);
-    if (m.phase === 'open') showError(`Not a readable RVF file (${m.class}): ${m.error}`);
+    if (m.phase === 'trust') showError(`The trust list is not usable (${m.class}): ${m.error}`);
+    else if (m.phase === 'open') showError(`Not a readable RVF file (${m.class}): ${m.error}`);
     else showRefusal(`Refused (${EXIT[m.exit]?.meaning ?? m.exit}): ${m.error}`);
   },
 };
@@ -113,15 +114,20 @@ function showFile(m) {
   const j = m.inspect, man = j.manifest;
   $('info').textContent = `${m.name}: ${j.file_length} bytes, ${j.dialect} dialect, manifest at offset ${man.offset} (epoch ${man.epoch}, hash ${man.hash_status}), ${j.segments.length} segments.`;
   const metas = j.segments.filter((s) => s.detail?.entries);
-  definitions($('meta'), metas.flatMap((s) => Object.entries(s.detail.entries)));
-  $('meta-section').hidden = metas.length === 0;
+  const labelLines = (d) => (d.labels ?? []).map((l) => ['labels', `${l.count} of ${l.of}${l.first === 0 ? '' : ` from ${l.first}`}`]);
+  const shown = metas.flatMap((s) => [...Object.entries(s.detail.entries), ...labelLines(s.detail)]);
+  definitions($('meta'), shown);
+  $('meta-section').hidden = shown.length === 0;
   const cls = (status) => (status === 'verified' ? 'ok' : status === 'not set' ? 'warn' : 'bad');
   table($('segments'), ['#', 'type', 'offset', 'payload bytes', 'hash', 'detail'], j.segments.map((s) => [
-    [s.index], [s.type], [s.offset], [s.payload_length], [`${s.hash_status} (${checksumName(s.checksum_algo)})`, cls(s.hash_status)], [detailLine(s)],
+    [s.index], [s.type], [s.offset], [s.payload_length], [`${s.hash_status} (${checksumName(s.checksum_algo)})${s.signed ? ', signed' : ''}`, cls(s.hash_status)], [detailLine(s)],
   ]));
-  $('host').textContent = `This engine runs: ${m.hostFeatures}.`;
-  table($('variants'), ['segment', 'role', 'target', 'features', 'priority', 'verdict'], m.selection.candidates.map((c) => [
-    [c.segment], [c.role ?? '?'], [c.target ?? '?'], [c.required_features ?? '?'], [c.priority ?? '?'],
+  const trust = m.authenticated ? `Trusted keys: ${m.trustedKeys.join(', ')}; only code they signed runs.`
+    : 'No trust policy: the solver\'s code is unauthenticated (give trusted keys above).';
+  $('host').textContent = `This engine runs: ${m.hostFeatures}. ${trust}`;
+  const signerCls = (s) => (s.trusted ? 'ok' : s.class === 'bad_footer' || s.class === 'untrusted' ? 'bad' : '');
+  table($('variants'), ['segment', 'role', 'target', 'features', 'priority', 'signer', 'verdict'], m.selection.candidates.map((c) => [
+    [c.segment], [c.role ?? '?'], [c.target ?? '?'], [c.required_features ?? '?'], [c.priority ?? '?'], [c.signer.words, signerCls(c.signer)],
     [c.verdict, c.verdict_class === 'selected' ? 'ok' : c.verdict_class.startsWith('rejected') ? 'bad' : ''],
   ]));
   const matrices = j.segments.filter((s) => s.type === 'SPARSE');
@@ -148,15 +154,21 @@ function showResult(m) {
   p.textContent = m.refused ? `${m.summary}.`
     : `${m.summary}. Iterations ${r.iterations}, residual ${r.residual.toExponential(3)}, estimate ${r.estimate.toExponential(6)}, work ${r.work}, ${m.ms.toFixed(1)} ms. Output digest ${m.json.output_digest}`;
   $('result').append(p);
+  // Label entries passed over under the trust policy, as the CLI notes them.
+  for (const note of m.notes) $('result').append(Object.assign(document.createElement('p'), { className: 'note warn', textContent: `Note: ${note}` }));
   if (m.refused) { showRefusal(`Refused: ${r.status_words}`); return; }
   const t = Object.assign(document.createElement('table'), { id: 'top' });
   const wrap = Object.assign(document.createElement('div'), { className: 'scroll' });
   wrap.append(t);
   $('result').append(wrap);
   const rows = [];
-  for (let i = 0; i < Math.min(10, m.rows.length / 2); i++) rows.push([[m.rows[2 * i]], [m.rows[2 * i + 1].toPrecision(12)]]);
-  table(t, ['index', m.valueLabel], rows);
-  plot($('plot'), m.byIndex, m.valueLabel, `${m.json.method}: ${m.byIndex.length / 2} ${m.kind === 'dense' ? 'values' : 'entries'} by index`);
+  for (let i = 0; i < Math.min(10, m.rows.length / 2); i++) {
+    const label = m.labelled ? [[m.rowLabels[i] ?? '', 'label']] : [];
+    rows.push([[m.rows[2 * i]], ...label, [m.rows[2 * i + 1].toPrecision(12)]]);
+  }
+  table(t, m.labelled ? ['index', 'label', m.valueLabel] : ['index', m.valueLabel], rows);
+  const by = m.labelled ? 'by index, labelled' : 'by index';
+  plot($('plot'), m.byIndex, m.valueLabel, `${m.json.method}: ${m.byIndex.length / 2} ${m.kind === 'dense' ? 'values' : 'entries'} ${by}`, m.pointLabels && new Map(m.pointLabels));
   $('downloads').hidden = m.byIndex.length === 0;
 }
 
@@ -208,5 +220,7 @@ $('form').addEventListener('submit', run);
 $('cancel').addEventListener('click', cancel);
 $('download-csv').addEventListener('click', () => worker?.postMessage({ type: 'download', format: 'csv' }));
 $('download-npy').addEventListener('click', () => worker?.postMessage({ type: 'download', format: 'npy' }));
+// The trust list applies to every file opened; Apply reads the one shown again under it.
+$('trust-apply').addEventListener('click', () => current && load(current));
 init();
 startWorker();

@@ -3,10 +3,15 @@
 // (entries inside the file, matching their headers, no overlaps), and a
 // plain header walk. Every offset and length from the file is checked
 // (u64 fields as BigInt) before use; errors carry the loader's classes.
+// A SIGNED segment's footer is part of its span: its stored end is the
+// payload end plus the footer (as long as its sig_length says), the padding
+// follows the footer, and a footer running into the next listed segment
+// makes the directory inconsistent.
 import { format, SEG, ALGO } from './spec.mjs';
 import { containerError } from './errors.mjs';
 import { verifyContentHash } from './hashes.mjs';
 import { SEGMENT_HEADER as H, MANIFEST as M, SCAN } from './layouts.mjs';
+import { footerLen, isSigned } from './signature.mjs';
 
 const HEADER_LEN = format.header_len;
 const A = format.alignment, ALIGN = BigInt(A);
@@ -61,13 +66,18 @@ function payloadEnd(off, h, limit) {
   return end;
 }
 
-/** The segment at `off` within data[..end]: {offset, header, payload}. */
+/** Bytes of signature footer the segment with header `h`, whose payload
+ *  ends at `pend`, stores after its payload (0 when unsigned). */
+const storedFooter = (data, h, pend, limit) => (isSigned(h) ? footerLen(data, Number(pend), Number(limit)) : 0);
+
+/** The segment at `off` within data[..end]: {offset, header, payload,
+ *  footerLength, storedEnd} (storedEnd: past the payload and any footer). */
 export function segmentAt(data, off, end) {
   const body = data.subarray(0, end);
   const header = decodeHeader(body, off);
   const pend = Number(payloadEnd(off, header, end));
-  const o = Number(off);
-  return { offset: o, header, payload: body.subarray(o + HEADER_LEN, pend) };
+  const o = Number(off), footerLength = storedFooter(body, header, pend, end);
+  return { offset: o, header, payload: body.subarray(o + HEADER_LEN, pend), footerLength, storedEnd: pend + footerLength };
 }
 
 export const segmentHash = (seg) => verifyContentHash(seg.header.checksumAlgo, seg.header.contentHash, seg.payload);
@@ -85,6 +95,7 @@ export function detectDialect(data, end) {
     } catch {
       break;
     }
+    pend += BigInt(storedFooter(body, h, pend, end));
     if (pend % ALIGN !== 0n) {
       const atPadded = looksLikeHeader(body, align64(pend)), atUnpadded = looksLikeHeader(body, pend);
       if (atPadded) return 'aligned';
@@ -194,14 +205,21 @@ function checkDirectory(data, end, loc) {
     if (h.segType !== e.segType) throw mismatch('segment type differs from the directory');
     if (h.payloadLength !== e.payloadLength) throw mismatch('payload length differs from the directory');
     if (h.segmentId !== e.segmentId) throw mismatch('segment id differs from the directory');
-    spans.push([e.offset, segEnd, index]);
+    // A signature footer is part of the segment's bytes.
+    const footer = BigInt(storedFooter(data, h, segEnd, end));
+    spans.push([e.offset, segEnd + footer, index, footer]);
   });
   const n = loc.manifest.directory.length;
-  spans.push([BigInt(loc.offset), BigInt(loc.offset) + HL + loc.header.payloadLength, n]);
+  spans.push([BigInt(loc.offset), BigInt(loc.offset) + HL + loc.header.payloadLength, n, 0n]);
   const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   spans.sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]) || a[2] - b[2]);
   for (let i = 1; i < spans.length; i++) {
-    if (spans[i][0] < spans[i - 1][1]) {
+    const [prev, next] = [spans[i - 1], spans[i]];
+    if (next[0] < prev[1]) {
+      if (prev[1] - prev[3] <= next[0] && prev[2] < n) {
+        // Only the footer overlaps: its sig_length is wrong.
+        throw containerError('directory_entry_mismatch', `directory entry ${prev[2]} at offset ${prev[0]}: its signature footer (as long as its sig_length says) runs into the next segment`);
+      }
       const [a, b] = [Math.min(spans[i][2], spans[i - 1][2]), Math.max(spans[i][2], spans[i - 1][2])];
       throw containerError('overlapping_segments', `directory entries ${a} and ${b} overlap`);
     }
@@ -222,7 +240,7 @@ export function walk(data, end, dialect) {
       return { segments, stopped: e };
     }
     segments.push(seg);
-    const pend = seg.offset + HEADER_LEN + seg.payload.length;
+    const pend = seg.storedEnd;
     off = dialect === 'legacy' ? pend : Math.min(Number(align64(BigInt(pend))), end);
   }
   return { segments, stopped: null };

@@ -2,8 +2,10 @@
 // directory order, forms one vector set; a method that needs a matrix uses
 // the SPARSE segment named by its directory index (`data`), or the only
 // one, and refuses when there are several. Nothing is picked silently.
-import { SEG, ARRAY, segmentTypeName } from './spec.mjs';
+import { SEG, ARRAY, ALGO, segmentTypeName } from './spec.mjs';
 import { refusal } from './errors.mjs';
+import { payloadDigest } from './signature.mjs';
+import { signerOf } from './trust.mjs';
 import { parseSparse, parseVectors, validateSparse, vectorValues } from './payloads.mjs';
 import { emptySource } from './source.mjs';
 
@@ -84,6 +86,24 @@ export function checkSegment(file, index, allowUnhashed = false) {
   }
   if (h.class === 'not_set' && !allowUnhashed) {
     throw refusal('unhashed', `data segment ${index}: content hash not set, so nothing can be verified (--allow-unhashed accepts it)`, 'data_segment');
+  }
+}
+
+/** Every bound segment, matrix first (DataBinding::indices). */
+export const boundSegments = (d) => [...segmentsOf(d, ARRAY.row_ptr), ...segmentsOf(d, ARRAY.vectors)];
+
+/** Under `policy`, check that a trusted key signed data segment `index`
+ *  (data::check_signed). The signed digest is SHAKE-256/128 of the payload,
+ *  which for SHAKE-256 content hashes is the stored hash itself: no pass
+ *  over the data then (the data is tied to that hash by checkSegment before
+ *  bulk reads, and by verifyData); other hashes cost one SHAKE-256 pass. */
+export function checkSigned(file, index, policy) {
+  let s;
+  try { s = file.segment(index); } catch (e) { throw payloadFault(index, e); }
+  const digest = s.header.checksumAlgo === ALGO.SHAKE256_128 ? s.header.contentHash : payloadDigest(s.payload);
+  const signer = signerOf(policy, file.bytes, file.end, s, digest);
+  if (!signer.key) {
+    throw refusal('untrusted', `data segment ${index} is not signed by a trusted key (${signer.words}); sign it (rvf-pack sign --all) or accept unsigned data with --trust-code-only`, 'data_untrusted');
   }
 }
 

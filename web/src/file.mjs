@@ -3,6 +3,7 @@
 import { openContainer, segmentAt, segmentHash } from './container.mjs';
 import { segmentTypeName } from './spec.mjs';
 import { containerError } from './errors.mjs';
+import { isSigned } from './signature.mjs';
 
 /** Parse `bytes` (Uint8Array or ArrayBuffer) as an RVF file. Throws RvfError
  *  with the Rust loader's error class (`manifest_not_found`, ...). */
@@ -23,7 +24,9 @@ export function openFile(bytes) {
   };
 }
 
-/** One segment's header facts; `hashStatus` is computed (hashing) on first read. */
+/** One segment's header facts; `hashStatus` is computed (hashing) on first read.
+ *  `signed`: the header's SIGNED flag (a claim until a trust policy checks
+ *  the footer); `footerLength`: the footer bytes after the payload. */
 export function describeSegment(seg, index) {
   const h = seg.header;
   let hash = null;
@@ -31,6 +34,7 @@ export function describeSegment(seg, index) {
     index, offset: seg.offset, type: h.segType, typeName: segmentTypeName(h.segType), segmentId: h.segmentId,
     payloadLength: seg.payload.length, checksumAlgo: h.checksumAlgo, contentHash: h.contentHash,
     alignmentPad: h.alignmentPad, compression: h.compression, payload: seg.payload,
+    flags: h.flags, signed: isSigned(h), footerLength: seg.footerLength,
     get hashStatus() { return (hash ??= segmentHash(seg)); },
   };
 }

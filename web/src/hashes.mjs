@@ -2,7 +2,7 @@
 // checksum_algo, the SHAKE-256 bytecode hash of WASM segments, upstream's
 // additive fold (recognised, never trusted). The hash functions themselves
 // come from a provider (see providers.mjs): Node's crypto, js-sha3 in a
-// browser, hash-wasm for XXH3-128, CRC32 and SHA-256.
+// browser, hash-wasm for XXH3-128, CRC32, SHA-256 and SHA-512 (Ed25519).
 import { ALGO } from './spec.mjs';
 import { RvfError } from './errors.mjs';
 
@@ -10,7 +10,7 @@ let provider = null;
 let progress = null;
 const CHUNK = 4 * 1024 * 1024;
 
-/** Install the hash functions: {shake256(outBytes), xxh3_128(), crc32(), sha256()},
+/** Install the hash functions: {shake256(outBytes), xxh3_128(), crc32(), sha256(), sha512()},
  *  each returning a fresh {update(bytes), digest(): Uint8Array}. */
 export function setHashProvider(p) {
   provider = p;
@@ -76,6 +76,7 @@ export const shake256 = (bytes, outBytes) => feed(need('shake256')(outBytes), by
 /** XXH3-128 as RVF stores it: the u128 little-endian. */
 export const xxh3_128le = (bytes) => feed(need('xxh3_128')(), bytes);
 export const sha256 = (bytes) => feed(need('sha256')(), bytes);
+export const sha512 = (bytes) => feed(need('sha512')(), bytes);
 
 /** Legacy "CRC32-rotation": lane i = crc.rotate_left(8 i), little-endian. */
 export function crcRot(bytes) {

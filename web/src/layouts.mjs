@@ -2,6 +2,8 @@
 // is written once, here, with the Rust owner it mirrors; when the generator
 // gains them, this file shrinks to lookups. (Listed in the web/ report.)
 
+import facts from './spec.generated.mjs';
+
 /** The 64-byte segment header (loader/src/header.rs, rvf_types::SegmentHeader). */
 export const SEGMENT_HEADER = Object.freeze({
   magic: 0x00, version: 0x04, seg_type: 0x05, flags: 0x06, segment_id: 0x08, payload_length: 0x10,
@@ -25,6 +27,9 @@ export const WASM_HEADER = Object.freeze({
   bytecode_size: 0x0c, compressed_size: 0x10, compression: 0x14, min_memory_pages: 0x15, max_memory_pages: 0x16,
   table_count: 0x17, bytecode_hash: 0x18, bytecode_hash_len: 32, bootstrap_priority: 0x38, interpreter_type: 0x39,
   version: 1,
+  /** The largest module inspect decompresses to judge its hash (loader/src/wasm_seg.rs MAX_DECOMPRESSED;
+   *  hosts decompress at most their module limit, LIMITS.max_module_bytes). */
+  max_decompressed: 64 * 1024 * 1024,
 });
 
 /** The SPARSE payload, version 1 (docs/FORMAT.md, loader/src/sparse_seg.rs). */
@@ -43,6 +48,8 @@ export const VEC = Object.freeze({ header_len: 6, dim: 0, count: 2, id_len: 8 })
 export const META = Object.freeze({
   magic: 'RVFMETA\0', done_magic: 'RVFDONE\0', footer_len: 40, version: 1, full_snapshot: 1,
   max_fields: 65536, max_records: 16777216, max_name: 4096, max_value: 16 * 1024 * 1024,
+  /** MAX_META_DECODED_BYTES: a larger payload is refused before anything is read. */
+  max_decoded: 256 * 1024 * 1024,
 });
 
 /** The sandbox's limits (interpreter/src/limits.rs; fuel has no V8 counterpart). */
@@ -79,3 +86,13 @@ export const DEFAULTS = Object.freeze({
   tol: 1e-8, maxIter: 10000, precondition: false, minMargin: 0.01, alpha: 0.15, epsilon: 1e-4,
   source: 0, target: 0, walks: 10000, seed: 0n, budget: 0n, k: 10,
 });
+
+/** Segment signature footers and the signed message: spec/src/signing.rs,
+ *  from the generated facts (docs/FORMAT.md "Signatures"). The footer
+ *  follows the payload: sig_algo u16, sig_length u16, signature,
+ *  footer_length u32. */
+export const SIGNATURE = Object.freeze({ ...facts.signing, at: Object.freeze({ ...facts.signing.at }) });
+
+/** Labels: spec/src/labels.rs, from the generated facts (docs/FORMAT.md
+ *  "Labels"). A matrix is named by the hex of its SHAKE-256/128 digest. */
+export const LABELS = Object.freeze({ ...facts.labels, digest_hex_len: 2 * facts.signing.digest_len });

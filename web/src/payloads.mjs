@@ -1,10 +1,13 @@
 // Typed payloads (loader/src/{wasm_seg,sparse_seg,vec_seg,meta_seg}.rs and
 // rvf_types::metadata): decoded and checked exactly as the Rust loader
-// does, with its error words. Views, never copies, of the file's bytes.
-import { format, ARRAY } from './spec.mjs';
+// does, with its error words. Views, never copies, of the file's bytes
+// (but a compressed module, decompressed into a buffer of its own).
+import { format, ARRAY, COMPRESSION } from './spec.mjs';
 import { containerError } from './errors.mjs';
-import { sha256 } from './hashes.mjs';
-import { WASM_HEADER as W, SPARSE as S, VEC, META } from './layouts.mjs';
+import { bytecodeHashStatus } from './hashes.mjs';
+import { WASM_HEADER as W, SPARSE as S, VEC } from './layouts.mjs';
+import { lz4DecodeInto, Lz4Error } from './lz4.mjs';
+import { zstdDecodeInto, ZstdError } from './zstd.mjs';
 
 const dv = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 const bad = (kind, what) => containerError('bad_payload', `malformed ${kind} payload: ${what}`);
@@ -24,9 +27,43 @@ export function parseWasm(p) {
     priority: p[W.bootstrap_priority], interpreterType: p[W.interpreter_type],
   };
   if (header.headerVersion !== W.version) throw bad('WASM', 'unsupported WasmHeader version');
-  if (header.compression !== 0 || header.compressedSize !== 0) throw bad('WASM', 'compressed bytecode is not supported');
-  if (header.bytecodeSize !== p.length - W.len) throw bad('WASM', 'bytecode_size disagrees with payload_length - 64');
+  const stored = p.length - W.len;
+  if (header.compression === COMPRESSION.none) {
+    if (header.compressedSize !== 0) throw bad('WASM', 'compressed_size is set but compression is none');
+    if (header.bytecodeSize !== stored) throw bad('WASM', 'bytecode_size disagrees with payload_length - 64');
+  } else if (header.compression === COMPRESSION.lz4 || header.compression === COMPRESSION.zstd) {
+    if (header.compressedSize !== stored) throw bad('WASM', 'compressed_size disagrees with payload_length - 64');
+  } else throw bad('WASM', 'unknown compression (only none, LZ4 and ZSTD)');
   return { header, bytecode: p.subarray(W.len) };
+}
+
+/** The module's bytecode (WasmSegment::code): the stored bytes, or a fresh
+ *  buffer of exactly bytecode_size bytes with them decompressed, only when
+ *  bytecode_size ≤ `cap`. Throws the loader's bad_payload errors. */
+export function wasmCode(w, cap) {
+  const h = w.header;
+  if (h.compression === COMPRESSION.none) return w.bytecode;
+  const size = h.bytecodeSize;
+  if (size > cap) throw bad('WASM', 'bytecode_size is above the module size limit');
+  let out;
+  try { out = new Uint8Array(size); } catch { throw bad('WASM', 'no memory for the decompressed bytecode'); }
+  let n;
+  if (h.compression === COMPRESSION.lz4) {
+    try { n = lz4DecodeInto(w.bytecode, out); } catch (e) { if (!(e instanceof Lz4Error)) throw e; throw bad('WASM', 'LZ4 data is corrupt or larger than bytecode_size'); }
+  } else {
+    try { n = zstdDecodeInto(w.bytecode, out); } catch (e) { if (!(e instanceof ZstdError)) throw e; throw bad('WASM', 'ZSTD data is corrupt or larger than bytecode_size'); }
+  }
+  if (n !== size) throw bad('WASM', 'decompressed size differs from bytecode_size');
+  return out;
+}
+
+/** The stored bytecode hash judged against the (decompressed) module
+ *  (WasmSegment::bytecode_hash_status): a module that does not decompress
+ *  within MAX_DECOMPRESSED is a mismatch. */
+export function wasmHashStatus(w) {
+  let code;
+  try { code = wasmCode(w, W.max_decompressed); } catch (e) { if (e?.class !== 'bad_payload') throw e; return { class: 'mismatch', label: 'MISMATCH' }; }
+  return bytecodeHashStatus(w.header.bytecodeHash, code);
 }
 
 /** A SPARSE payload (O(1): header and length): {header, arrays: {row_ptr: Uint8Array, ...}}. */
@@ -109,57 +146,7 @@ export function vectorValues(seg, i) {
   return out;
 }
 
-/** A META payload (RVFMETA): {generation, entries: {key: value}, records}. */
-export function decodeMeta(p) {
-  const fail = (what) => bad('META', what);
-  if (p.length < META.footer_len) throw fail('truncated');
-  const body = p.length - META.footer_len, tail = p.subarray(body);
-  const text = (b) => String.fromCharCode(...b);
-  const digest = sha256(p.subarray(0, body));
-  if (text(tail.subarray(0, 8)) !== META.done_magic || digest.some((x, i) => x !== tail[8 + i])) throw fail('RVFDONE checksum mismatch');
-  const v = dv(p.subarray(0, body));
-  let pos = 0;
-  const take = (n) => { if (n > body - pos) throw fail('truncated'); const s = p.subarray(pos, pos + n); pos += n; return s; };
-  const u8 = () => take(1)[0], u16 = () => { take(2); return v.getUint16(pos - 2, true); };
-  const u32 = () => { take(4); return v.getUint32(pos - 4, true); }, u64 = () => { take(8); return v.getBigUint64(pos - 8, true); };
-  const count = (max) => { const c = u32(); if (c > max) throw fail('invalid RVFMETA encoding'); return c; };
-  const utf8 = (b) => { try { return new TextDecoder('utf-8', { fatal: true }).decode(b); } catch { throw fail('invalid RVFMETA encoding'); } };
-  const str16 = () => { const n = u16(); if (n > META.max_name) throw fail('invalid RVFMETA encoding'); return utf8(take(n)); };
-  const value = () => {
-    const tag = u8();
-    switch (tag) {
-      case 0: return null;
-      case 1: case 2: { const n = u32(); if (n > META.max_value) throw fail('invalid RVFMETA encoding'); const b = take(n); return tag === 1 ? utf8(b) : Array.from(b); }
-      case 3: take(8); return v.getBigInt64(pos - 8, true);
-      case 4: return u64();
-      case 5: { take(8); const x = v.getFloat64(pos - 8, true); if (!Number.isFinite(x)) throw fail('invalid RVFMETA encoding'); return x; }
-      case 6: { const b = u8(); if (b > 1) throw fail('invalid RVFMETA encoding'); return b === 1; }
-      case 7: return { delete: true };
-      default: throw fail('invalid RVFMETA encoding');
-    }
-  };
-  if (text(take(8)) !== META.magic) throw fail('not an RVFMETA payload');
-  if (u16() !== META.version) throw fail('invalid RVFMETA encoding');
-  const flags = u16(), generation = u64(), base = u64();
-  const nSchema = count(META.max_fields), nFile = count(META.max_fields), nRecords = count(META.max_records);
-  for (let i = 0; i < nSchema; i++) { u16(); if (u8() > 6) throw fail('invalid RVFMETA encoding'); if (u8() > 1) throw fail('invalid RVFMETA encoding'); str16(); }
-  const entries = {};
-  let prev = null;
-  for (let i = 0; i < nFile; i++) {
-    const key = str16();
-    if (prev !== null && !(prev < key)) throw fail('invalid RVFMETA encoding');
-    entries[key] = value();
-    prev = key;
-  }
-  for (let i = 0; i < nRecords; i++) {
-    u64();
-    const op = u8(), n = count(META.max_fields);
-    if (op === 0) for (let j = 0; j < n; j++) { u16(); value(); } else if (op !== 1 || n !== 0) throw fail('invalid RVFMETA encoding');
-  }
-  if (pos !== body) throw fail('invalid RVFMETA encoding');
-  if (((flags & META.full_snapshot) !== 0) !== (base === 0xffffffffffffffffn)) throw fail('invalid RVFMETA encoding');
-  return { generation, entries, records: nRecords };
-}
+export { decodeMeta } from './meta.mjs';
 
 /** Sparse arrays keyed by ABI array id (abi.arrays). */
 export const sparseArrayIds = () => S.arrays.map((name) => [name, ARRAY[name]]);

@@ -1,6 +1,7 @@
 // A run's result bytes (rvf_spec::results, rvf-pack/src/cli/results.rs):
-// decoded rows, the value column's label, and the files rvf-pack writes
-// with --out: CSV, text and NPY, byte for byte.
+// decoded rows, the value column's label, the label column when the data
+// has labels, and the files rvf-pack writes with --out: CSV (with a label
+// column when there are labels), text and NPY, byte for byte.
 import { abi, RESULT_KIND, METHODS, metricById } from './spec.mjs';
 import { refusal } from './errors.mjs';
 
@@ -38,10 +39,27 @@ export function valueLabel(method, metricId) {
   return METHODS[method]?.value_label ?? 'value';
 }
 
-/** Rows as rvf-pack run --json puts them: dense values, or {index, value} pairs. */
-export const rowsJson = (r, limit) => (r.kind === 'dense'
+/** Rows as rvf-pack run --json puts them: dense values, or {index, value}
+ *  pairs ({index, label, value} when the data has labels: a Labels). */
+export const rowsJson = (r, limit, labels = null) => (r.kind === 'dense'
   ? Array.from(r.values.subarray(0, limit))
-  : r.pairs.slice(0, limit).map(([index, value]) => ({ index, value })));
+  : r.pairs.slice(0, limit).map(([index, value]) => (labels ? { index, label: labels.get(index), value } : { index, value })));
+
+/** The labels of the first `limit` dense results (index i = row i), for
+ *  --json's `labels` list; null for pairs, which carry theirs in each row. */
+export const denseLabelsJson = (r, limit, labels) => (r.kind === 'dense'
+  ? Array.from({ length: Math.min(r.values.length, limit) }, (_, i) => labels.get(i))
+  : null);
+
+/** A table's label column (results.rs print_table): width = the longest
+ *  label shown (in characters), at least 5 ("label"), at most 32; labels
+ *  are cut to it. Returns {width, cell(index)}. */
+export function labelColumn(shown, labels) {
+  const name = (i) => labels.get(i) ?? '';
+  const chars = (t) => [...t];
+  const width = Math.min(32, shown.reduce((w, [i]) => Math.max(w, chars(name(i)).length), 5));
+  return { width, cell: (i) => { const c = chars(name(i)).slice(0, width); return c.join('') + ' '.repeat(width - c.length); } };
+}
 
 /** A number as Rust's `{:e}` writes an f64 (shortest digits: 1.5e0, -2e-3, NaN, inf). */
 export function rustExp(x) {
@@ -64,8 +82,14 @@ export function rustDisplay(x) {
   return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
 
-/** The CSV rvf-pack writes (`index,value`, then one row per result). */
-export const csv = (r) => `index,value\n${rows(r).map(([i, v]) => `${i},${rustExp(v)}\n`).join('')}`;
+/** A CSV field, quoted when it holds a comma, a quote or a line break. */
+const csvField = (t) => (/[,"\n\r]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t);
+
+/** The CSV rvf-pack writes (`index,value`, then one row per result; with
+ *  labels, a Labels, `index,label,value`). */
+export const csv = (r, labels = null) => (labels
+  ? `index,label,value\n${rows(r).map(([i, v]) => `${i},${csvField(labels.get(i) ?? '')},${rustExp(v)}\n`).join('')}`
+  : `index,value\n${rows(r).map(([i, v]) => `${i},${rustExp(v)}\n`).join('')}`);
 /** The text file rvf-pack writes (.txt). */
 export const text = (r) => rows(r).map(([i, v]) => `${i} ${rustExp(v)}\n`).join('');
 

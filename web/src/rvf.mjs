@@ -8,6 +8,7 @@
 //   const file = openFile(bytes);                  // throws RvfError(.class)
 //   const out = new Session(file).run('ppr-forward', { source: 0, epsilon: 1e-6 });
 //   out.digest, out.report.status, out.rows(), out.toJSON()
+//   new Session(file, { trust: 'alice e35f…09' })  // only code (and data) alice signed
 export { RvfError } from './errors.mjs';
 export { openFile } from './file.mjs';
 export { Session, Outcome, hostFeatures } from './session.mjs';
@@ -16,9 +17,15 @@ export { makeRequest, METHOD_OPTIONS } from './request.mjs';
 export { DEFAULTS } from './layouts.mjs';
 export { engineFeatures } from './engine.mjs';
 export { scanModule } from './wasm-scan.mjs';
+export { parseWasm, wasmCode } from './payloads.mjs';
 export { inspectJson, walkJson, segmentJson, detailLine } from './describe.mjs';
-export { decodeResults, rows, csv, text, npy, rustExp } from './results.mjs';
+export { bootstrapChain, describeChain } from './bootstrap.mjs';
+export { decodeResults, rows, csv, text, npy, rustExp, labelColumn } from './results.mjs';
+export { findLabels, parseLabelKey, Labels } from './labels.mjs';
 export { setHashProvider, setShake256, onHashProgress, hasHashProvider, shake256, xxh3_128le, hex } from './hashes.mjs';
+export { trustPolicy, trustedKey, parseKeyText, parsePublicKey, parseTrustFile } from './trust.mjs';
+export { keyId } from './signature.mjs';
+export { setEd25519, hasEd25519 } from './ed25519.mjs';
 export {
   facts, SEG, FEAT, METHODS, METRICS, STATUS, EXIT, featureNames, applyFeatureMask, statusMessage, exitForStatus,
   roleName, targetName, segmentTypeName, checksumName,

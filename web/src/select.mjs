@@ -1,17 +1,33 @@
 // Choosing the solver segment (host/src/select.rs), every candidate
-// explained: runnable role and target, required_features ⊆ host, segment
-// and SHAKE-256 bytecode hashes verified on a private copy, admission under
-// the declared features; then lowest priority, most features, file order.
+// explained: a well-formed signature footer when the SIGNED flag is set,
+// runnable role and target, required_features ⊆ host; then on a private
+// copy the segment hash, under a trust policy a signature by a trusted key
+// (before anything is decompressed or compiled), the module size, the
+// module decompressed when stored compressed, its SHAKE-256 bytecode hash,
+// admission under the declared features; then lowest priority, most
+// features, file order.
 import { SEG, featureNames, roleName, targetName, roleRunnable, targetRunnable, runnableRoles, runnableTargets, popcount } from './spec.mjs';
 import { verifyContentHash, bytecodeHashStatus } from './hashes.mjs';
-import { parseWasm } from './payloads.mjs';
+import { parseWasm, wasmCode } from './payloads.mjs';
+import { LIMITS } from './layouts.mjs';
 import { admit } from './admit.mjs';
+import { isSigned, payloadDigest } from './signature.mjs';
+import { signerOf, signerJson, UNSIGNED } from './trust.mjs';
 
 const rejection = (cls, message) => ({ class: cls, message });
+const ZERO_DIGEST = new Uint8Array(16);
 
-/** The cheap checks: header, role, target, features. */
-function screen(file, index, host) {
-  const c = { index, offset: file.segments[index].offset, header: null, rejection: null, module: null, abiVersion: null };
+/** The cheap checks: header, signature footer, role, target, features.
+ *  Who signed it is found for every candidate (explain shows it); under a
+ *  policy `verifyAdmit` checks again on its private copy. */
+function screen(file, index, host, policy) {
+  const c = { index, offset: file.segments[index].offset, header: null, rejection: null, signer: UNSIGNED, module: null, abiVersion: null };
+  let seg = null;
+  try { seg = file.segment(index); } catch { /* judged below as malformed */ }
+  if (seg) {
+    const digest = policy && isSigned(seg.header) ? payloadDigest(seg.payload) : ZERO_DIGEST;
+    c.signer = signerOf(policy, file.bytes, file.end, seg, digest);
+  }
   try {
     c.header = parseWasm(file.segment(index).payload).header;
   } catch (e) {
@@ -19,34 +35,62 @@ function screen(file, index, host) {
     return c;
   }
   const h = c.header;
-  if (!roleRunnable(h.role)) c.rejection = rejection('role', `role ${roleName(h.role)} is not runnable (need ${runnableRoles().join(' or ')})`);
+  if (c.signer.class === 'bad_footer') c.rejection = rejection('bad_signature', `signature footer: ${c.signer.error.message}`);
+  else if (!roleRunnable(h.role)) c.rejection = rejection('role', `role ${roleName(h.role)} is not runnable (need ${runnableRoles().join(' or ')})`);
   else if (!targetRunnable(h.target)) c.rejection = rejection('target', `target ${targetName(h.target)} is not one this host runs (${runnableTargets().join(', ')})`);
   else if (h.requiredFeatures & ~host) c.rejection = rejection('features', `needs ${featureNames(h.requiredFeatures & ~host)}, host lacks it (host has ${featureNames(host)})`);
   return c;
 }
 
-/** The expensive checks, on a private copy of the payload. */
-function verifyAdmit(file, c, maxMemory) {
-  const seg = file.segments[c.index];
+/** Under `policy`: the signer of `seg` for the private `payload` copy, and
+ *  the untrusted rejection when no trusted key signed it. */
+function untrusted(file, c, seg, payload, policy) {
+  if (!policy) return null;
+  c.signer = signerOf(policy, file.bytes, file.end, seg, payloadDigest(payload));
+  return c.signer.key ? null : rejection('untrusted', `not eligible under the trust policy: ${c.signer.words}`);
+}
+
+/** The expensive checks, on a private copy of the payload (verify_admit):
+ *  segment hash; under a policy the signature, before any byte is
+ *  decompressed or compiled; the module size against the module limit;
+ *  decompression (into a buffer of at most that limit); the SHAKE-256
+ *  bytecode hash of the module; admission. */
+function verifyAdmit(file, c, maxMemory, policy) {
+  const malformed = (e) => { c.rejection = rejection('malformed', `malformed WASM segment: ${e.message}`); };
+  let seg;
+  try { seg = file.segment(c.index); } catch (e) { malformed(e); return; }
   const payload = seg.payload.slice();
   let w;
-  try { w = parseWasm(payload); } catch (e) { c.rejection = rejection('malformed', `malformed WASM segment: ${e.message}`); return; }
-  const segHash = verifyContentHash(seg.checksumAlgo, seg.contentHash, payload);
-  const codeHash = bytecodeHashStatus(w.header.bytecodeHash, w.bytecode);
-  if (segHash.class === 'mismatch' || segHash.class === 'unsupported') c.rejection = rejection('segment_hash', `segment content hash ${segHash.label}`);
-  else if (codeHash.class !== 'verified') c.rejection = rejection('bytecode_hash', `bytecode hash ${codeHash.label}`);
-  else {
-    const a = admit(w.bytecode, w.header.requiredFeatures, maxMemory);
-    if (a.rejection) c.rejection = a.rejection;
-    else [c.module, c.abiVersion] = [a.module, a.abiVersion];
+  try { w = parseWasm(payload); } catch (e) { malformed(e); return; }
+  const segHash = verifyContentHash(seg.header.checksumAlgo, seg.header.contentHash, payload);
+  if (segHash.class === 'mismatch' || segHash.class === 'unsupported') {
+    c.rejection = rejection('segment_hash', `segment content hash ${segHash.label}`);
+    return;
   }
+  if ((c.rejection = untrusted(file, c, seg, payload, policy))) return;
+  const max = LIMITS.max_module_bytes;
+  if (w.header.bytecodeSize > max) {
+    c.rejection = rejection('module_invalid', `module rejected by the validator: module is ${w.header.bytecodeSize} bytes, over the ${max}-byte limit`);
+    return;
+  }
+  let code;
+  try { code = wasmCode(w, max); } catch (e) { if (e?.class !== 'bad_payload') throw e; malformed(e); return; }
+  const codeHash = bytecodeHashStatus(w.header.bytecodeHash, code);
+  if (codeHash.class !== 'verified') {
+    c.rejection = rejection('bytecode_hash', `bytecode hash ${codeHash.label}`);
+    return;
+  }
+  const a = admit(code, w.header.requiredFeatures, maxMemory);
+  if (a.rejection) c.rejection = a.rejection;
+  else [c.module, c.abiVersion] = [a.module, a.abiVersion];
 }
 
 /** Judge the WASM segments for host features `host` (bits). `how`: 'every'
  *  (select --explain) or 'first' (in rank order until one passes, as a run).
- *  `force`: a directory index, still fully verified. */
-export function select(file, { host, force = null, how = 'every', maxMemory }) {
-  const candidates = file.directory.map((e, i) => (e.segType === SEG.WASM ? screen(file, i, host) : null)).filter(Boolean);
+ *  `force`: a directory index, still fully verified. `policy`: a trust
+ *  policy (trust.mjs) or null. */
+export function select(file, { host, force = null, how = 'every', maxMemory, policy = null }) {
+  const candidates = file.directory.map((e, i) => (e.segType === SEG.WASM ? screen(file, i, host, policy) : null)).filter(Boolean);
   const order = candidates
     .map((c, i) => [c, i])
     .filter(([c]) => !c.rejection && c.header && (force === null || c.index === force))
@@ -55,7 +99,7 @@ export function select(file, { host, force = null, how = 'every', maxMemory }) {
   let chosen = null;
   for (const i of order) {
     if (chosen !== null && how === 'first') break;
-    verifyAdmit(file, candidates[i], maxMemory);
+    verifyAdmit(file, candidates[i], maxMemory, policy);
     if (chosen === null && candidates[i].module) chosen = i;
   }
   return new Selection(host, candidates, chosen, force);
@@ -79,20 +123,30 @@ export class Selection {
     return {
       host_features: featureNames(this.hostFeatures),
       selected_segment: this.chosen ? this.chosen.index : null,
+      // This host runs kernels in its own engine, never through an in-file interpreter.
+      via: 'direct',
       candidates: this.candidates.map((c, i) => {
         const h = c.header, v = this.verdict(i);
         return {
           segment: c.index, offset: c.offset, role: h ? roleName(h.role) : null, target: h ? targetName(h.target) : null,
           required_features: h ? featureNames(h.requiredFeatures) : null, priority: h ? h.priority : null,
-          selected: this.chosenPosition === i, verdict: v.text, verdict_class: v.class,
+          selected: this.chosenPosition === i, signer: signerJson(c.signer), verdict: v.text, verdict_class: v.class,
         };
       }),
     };
   }
+  /** True when some candidate was refused under the trust policy. */
+  get untrusted() { return this.candidates.some((c) => c.rejection?.class === 'untrusted'); }
+  /** The exit name when nothing runs (RunError::exit): memory_limit, untrusted, refused or no_solver. */
+  get noSolverExit() {
+    if (this.candidates.some((c) => c.rejection?.initialMemory)) return 'memory_limit';
+    if (this.untrusted) return 'untrusted';
+    return this.forced === null ? 'no_solver' : 'refused';
+  }
   /** Why no solver runs (RunError::NoSolver's words). */
   noSolverMessage() {
     const n = this.forced;
-    let s = n === null ? 'no runnable solver segment'
+    let s = n === null ? (this.untrusted ? 'no runnable solver segment signed by a trusted key' : 'no runnable solver segment')
       : this.candidates.some((c) => c.index === n) ? `the forced segment ${n} is not runnable` : `the forced segment ${n} is not a WASM segment`;
     if (!this.candidates.length) s += ' (the file has no WASM segments)';
     this.candidates.forEach((c, i) => { s += `\n  segment ${c.index}: ${this.verdict(i).text}`; });

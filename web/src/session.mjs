@@ -1,15 +1,19 @@
 // A session over one open file (host/src/session.rs): selection (made at
-// the first run, then kept), data binding, parameters, the run, and the
-// outcome. Each data segment is hashed before the first bulk read of its
-// arrays in the session (or all up front with verifyData).
+// the first run, then kept), data binding, parameters, the run, the
+// outcome, and the labels of the data it read. Each data segment is hashed before the first bulk read of its
+// arrays in the session (or all up front with verifyData). Under a trust
+// policy the chosen code is signed by a trusted key, and (unless
+// unsignedData) so is every data segment a run binds.
 import { applyFeatureMask, featureNames, roleName, exitForStatus, statusMessage, STATUS, methodById, detailName, detailWords } from './spec.mjs';
 import { refusal } from './errors.mjs';
 import { engineFeatures } from './engine.mjs';
 import { select } from './select.mjs';
-import { bind, sourceOf, segmentsOf, checkSegment, verifyData } from './data.mjs';
+import { bind, sourceOf, segmentsOf, checkSegment, checkSigned, boundSegments, verifyData } from './data.mjs';
+import { trustPolicy, signerJson } from './trust.mjs';
 import { makeRequest, matrixChoice, inputOf, paramsOf } from './request.mjs';
 import { runModule } from './sandbox.mjs';
-import { decodeResults, valueLabel, rowsJson, shownRows, rustDisplay } from './results.mjs';
+import { decodeResults, valueLabel, rowsJson, denseLabelsJson, shownRows, rustDisplay } from './results.mjs';
+import { findLabels } from './labels.mjs';
 import { shake256, hex } from './hashes.mjs';
 import { LIMITS } from './layouts.mjs';
 
@@ -22,20 +26,34 @@ export function hostFeatures(mask) {
 
 export class Session {
   /** @param file an openFile() result; @param o {hostFeatures?: string|number, segment?: number,
-   *  allowUnhashed?: boolean, maxMemory?: number (bytes)} */
+   *  allowUnhashed?: boolean, maxMemory?: number (bytes), trust?: trust-file text | [{name, publicKey}]
+   *  | a trustPolicy() (none: no policy, the code is unauthenticated), unsignedData?: boolean} */
   constructor(file, o = {}) {
     this.file = file;
     this.host = hostFeatures(o.hostFeatures);
     this.force = o.segment ?? null;
     this.allowUnhashed = Boolean(o.allowUnhashed);
     this.maxMemory = o.maxMemory ?? LIMITS.max_memory_bytes;
+    this.policy = policyOf(o.trust, o.unsignedData);
     this.checked = new Set();
+    this.signedData = new Set();
     this.selected = null;
   }
+  /** True when a trust policy is in force (else the code is unauthenticated). */
+  get authenticated() { return this.policy !== null; }
   /** Judge every candidate (select --explain). */
-  explain() { return select(this.file, { host: this.host, force: this.force, how: 'every', maxMemory: this.maxMemory }); }
+  explain() { return select(this.file, { host: this.host, force: this.force, how: 'every', maxMemory: this.maxMemory, policy: this.policy }); }
   /** Verify in rank order until one passes (what a run uses). */
-  select() { return select(this.file, { host: this.host, force: this.force, how: 'first', maxMemory: this.maxMemory }); }
+  select() { return select(this.file, { host: this.host, force: this.force, how: 'first', maxMemory: this.maxMemory, policy: this.policy }); }
+
+  /** The labels of the data `out` read (rows of the vector set or nodes of
+   *  the matrix), under this session's trust policy (Session::labels):
+   *  {labels: Labels | null, skipped: [{segment, words}]}. */
+  labels(out) {
+    if (out.data.matrix !== null) return findLabels(this.file, { matrix: out.data.matrix }, this.policy);
+    if (out.data.vectors.length) return findLabels(this.file, { vectors: true }, this.policy);
+    return { labels: null, skipped: [] };
+  }
 
   /** Run `method` with rvf-pack run's options; returns an Outcome (also when
    *  the solver reports an error status). Throws RvfError on refusals. */
@@ -43,13 +61,17 @@ export class Session {
     const req = makeRequest(method, options);
     const sel = (this.selected ??= this.select());
     const c = sel.chosen;
-    if (!c) {
-      const exit = sel.candidates.some((x) => x.rejection?.initialMemory) ? 'memory_limit' : sel.forced === null ? 'no_solver' : 'refused';
-      throw refusal(exit, sel.noSolverMessage(), 'no_solver');
-    }
+    if (!c) throw refusal(sel.noSolverExit, sel.noSolverMessage(), 'no_solver');
     const binding = bind(this.file, matrixChoice(req));
     const input = inputOf(req, binding);
     const params = paramsOf(req, this.file);
+    if (this.policy && !this.policy.unsignedData) {
+      for (const i of boundSegments(binding)) {
+        if (this.signedData.has(i)) continue;
+        checkSigned(this.file, i, this.policy);
+        this.signedData.add(i);
+      }
+    }
     if (req.verifyData) {
       verifyData(this.file, binding, this.allowUnhashed);
       for (const i of [binding.sparse?.index, ...binding.vectors.segments.map((s) => s.index)]) if (i !== undefined) this.checked.add(i);
@@ -69,8 +91,16 @@ export class Session {
     try { out = runModule(c.module, params, input, sourceOf(binding), check, cap); } catch (e) { error = e; }
     if (failure) throw failure;
     if (error) throw error;
-    return new Outcome({ file: this.file, selection: sel, chosen: c, request: req, params, input, binding, ...out });
+    return new Outcome({ file: this.file, selection: sel, chosen: c, request: req, params, input, binding, authenticated: this.authenticated, ...out });
   }
+}
+
+/** The session's policy from its options: none, or a trustPolicy() (a
+ *  policy given whole has its keys checked again; `unsignedData` overrides). */
+function policyOf(trust, unsignedData) {
+  if (trust === undefined || trust === null) return null;
+  const given = !Array.isArray(trust) && Array.isArray(trust?.keys);
+  return trustPolicy(given ? trust.keys : trust, { unsignedData: unsignedData ?? (given && trust.unsignedData) });
 }
 
 const num = (x) => (typeof x === 'bigint' ? Number(x) : x);
@@ -81,6 +111,9 @@ export class Outcome {
     this.method = methodById(o.params.method).name;
     this.selection = o.selection;
     this.segment = { index: o.chosen.index, offset: o.chosen.offset, requiredFeatures: o.chosen.header.requiredFeatures, role: o.chosen.header.role };
+    /** Who signed the code that ran, and whether a trust policy checked it. */
+    this.signer = o.chosen.signer;
+    this.authenticated = o.authenticated;
     const m = o.binding.sparse?.matrix.header;
     this.data = { matrix: o.binding.sparse ? o.binding.sparse.index : null, vectors: o.binding.vectors.segments.map((s) => s.index) };
     this.shape = { rows: m ? m.rows : 0, cols: m ? m.cols : 0, dim: o.binding.vectors.dim, count: o.binding.vectors.count };
@@ -125,10 +158,13 @@ export class Outcome {
   summary() {
     return `${this.method} on segment ${this.segment.index} (${roleName(this.segment.role)}, features ${featureNames(this.segment.requiredFeatures)}): ${this.report.statusWords}`;
   }
-  /** The fields of `rvf-pack run --json` (no fuel_used: V8 meters none). */
-  toJSON({ file = null, top = 10 } = {}) {
-    const r = this.report;
-    return {
+  /** The fields of `rvf-pack run --json` (no fuel_used: V8 meters none).
+   *  `labels`: the Labels of the data (Session#labels), which add `label`
+   *  to pair rows, a `labels` list beside dense results, and `labels_segments`;
+   *  `rows: false` leaves the results out (rvf-pack's --out). */
+  toJSON({ file = null, top = 10, labels = null, rows = true } = {}) {
+    const r = this.report, results = this.results();
+    const v = {
       file, method: this.method,
       segment: { index: this.segment.index, offset: this.segment.offset, required_features: featureNames(this.segment.requiredFeatures) },
       data: this.data,
@@ -140,8 +176,16 @@ export class Outcome {
       },
       host_calls: this.stats.hostCalls, rows_served: this.stats.rowsServed, bytes_served: this.stats.bytesServed,
       output_digest: this.digest,
+      authenticated: this.authenticated,
+      signer: signerJson(this.signer),
       value_label: this.valueLabel,
-      results: rowsJson(this.results(), top),
     };
+    if (rows) {
+      v.results = rowsJson(results, top, labels);
+      const l = labels && denseLabelsJson(results, top, labels);
+      if (l) v.labels = l;
+    }
+    if (labels) v.labels_segments = labels.segments;
+    return v;
   }
 }

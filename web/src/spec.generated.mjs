@@ -198,6 +198,71 @@ export default {
       {"id": 3, "name": "custom"}
     ]
   },
+  "interp": {
+    "version": 65536,
+    "major": 1,
+    "memory": "memory",
+    "stack_pointer": "__stack_pointer",
+    "functions": [
+      {"name": "rvfi_version", "params": [], "results": ["i32"]},
+      {"name": "rvfi_features", "params": [], "results": ["i32"]},
+      {"name": "rvfi_alloc", "params": ["i32"], "results": ["i32"]},
+      {"name": "rvfi_free", "params": ["i32", "i32"], "results": []},
+      {"name": "rvfi_set_limits", "params": ["i64", "i64", "i32", "i32", "i32", "i64"], "results": ["i32"]},
+      {"name": "rvfi_load", "params": ["i32", "i32", "i32"], "results": ["i32"]},
+      {"name": "rvfi_run", "params": ["i32", "i32", "i32", "i64"], "results": ["i32"]},
+      {"name": "rvfi_fuel_used", "params": [], "results": ["i64"]},
+      {"name": "rvfi_report_ptr", "params": [], "results": ["i32"]},
+      {"name": "rvfi_result_ptr", "params": [], "results": ["i32"]},
+      {"name": "rvfi_result_len", "params": [], "results": ["i32"]},
+      {"name": "rvfi_detail", "params": [], "results": ["i64"]},
+      {"name": "rvfi_error_ptr", "params": [], "results": ["i32"]},
+      {"name": "rvfi_error_len", "params": [], "results": ["i32"]},
+      {"name": "rvfi_unload", "params": [], "results": []}
+    ],
+    "status": [
+      {"code": 0, "name": "OK", "exit": 0},
+      {"code": -1, "name": "INVALID", "exit": 11},
+      {"code": -2, "name": "FORBIDDEN_IMPORT", "exit": 11},
+      {"code": -3, "name": "BAD_EXPORT", "exit": 11},
+      {"code": -4, "name": "ABI_MISMATCH", "exit": 11},
+      {"code": -5, "name": "OUT_OF_FUEL", "exit": 8},
+      {"code": -6, "name": "MEMORY_LIMIT", "exit": 9},
+      {"code": -7, "name": "INITIAL_MEMORY", "exit": 9},
+      {"code": -8, "name": "STACK_OVERFLOW", "exit": 10},
+      {"code": -9, "name": "TRAP", "exit": 11},
+      {"code": -10, "name": "BAD_RESULT", "exit": 11},
+      {"code": -11, "name": "NOT_LOADED", "exit": 11},
+      {"code": -12, "name": "BAD_ARGUMENT", "exit": 11}
+    ]
+  },
+  "signing": {
+    "signed_flag": 4,
+    "algo_ed25519": 0,
+    "signature_len": 64,
+    "footer_overhead": 8,
+    "footer_len": 72,
+    "at": {
+      "sig_algo": 0,
+      "sig_length": 2,
+      "signature": 4
+    },
+    "signed_header_len": 56,
+    "domain": "RVF-v1-segment",
+    "digest_len": 16,
+    "message_len": 94,
+    "public_key_len": 32,
+    "key_id_len": 8
+  },
+  "labels": {
+    "prefix": "rvf-boot.labels.",
+    "vectors": "vectors",
+    "matrix": "matrix",
+    "separator": "\u000a",
+    "max_label_bytes": 1024,
+    "max_entry_bytes": 16777216,
+    "max_total_bytes": 67108864
+  },
   "exit": [
     {"code": 0, "name": "ok", "meaning": "success"},
     {"code": 1, "name": "verify_failed", "meaning": "verification failed (a hash or payload check did not pass)"},
@@ -214,7 +279,8 @@ export default {
     {"code": 12, "name": "solver_refused", "meaning": "the solver refused its input (parameters, data, not dominant, breakdown)"},
     {"code": 13, "name": "not_converged", "meaning": "the solver stopped without converging (budget); the result is still written"},
     {"code": 14, "name": "replay_differs", "meaning": "replay differs from the receipt"},
-    {"code": 15, "name": "unhashed", "meaning": "not verified: a segment's content hash is unset, so nothing could be checked (--allow-unhashed accepts it)"}
+    {"code": 15, "name": "unhashed", "meaning": "not verified: a segment's content hash is unset, so nothing could be checked (--allow-unhashed accepts it)"},
+    {"code": 16, "name": "untrusted", "meaning": "under the trust policy, no solver (or a data segment) is signed by a trusted key"}
   ],
   "generated": true,
   "owner": "spec/ (crate rvf-spec)"

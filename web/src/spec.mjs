@@ -47,6 +47,14 @@ export const ALGO = Object.freeze({
   SHAKE256_128: format.checksums.find((c) => c.name === 'SHAKE-256/128').id,
 });
 
+/** The compression ids a WasmHeader may carry, found by their rvf_spec names
+ *  (LZ4 = the block format, ZSTD = the frame format; others are refused). */
+export const COMPRESSION = Object.freeze({
+  none: format.compressions.find((c) => c.name === 'none').id,
+  lz4: format.compressions.find((c) => c.name === 'LZ4').id,
+  zstd: format.compressions.find((c) => c.name === 'ZSTD').id,
+});
+
 export const methodById = (id) => abi.methods.find((m) => m.id === id) ?? null;
 export const metricById = (id) => abi.metrics.find((m) => m.id === id) ?? null;
 export const metricForManifest = (id) => abi.metrics.find((m) => m.manifest_id === id) ?? null;

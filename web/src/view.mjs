@@ -22,11 +22,24 @@ export function definitions(el, entries) {
 
 const nice = (x) => (x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toPrecision(4).replace(/\.?0+$/, ''));
 
-/** Plot (index, value) points: index on x, value on y, labelled axes. */
-export function plot(canvas, xy, yLabel, title) {
+/** A label cut to fit a tick. */
+const short = (t) => ([...t].length > 14 ? `${[...t].slice(0, 13).join('')}\u2026` : t);
+
+/** The labelled index nearest `x` (keys: sorted indices). */
+function nearest(keys, x) {
+  let lo = 0, hi = keys.length - 1;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (keys[mid] < x) lo = mid + 1; else hi = mid; }
+  return lo > 0 && x - keys[lo - 1] <= keys[lo] - x ? keys[lo - 1] : keys[lo];
+}
+
+/** Plot (index, value) points: index on x, value on y, labelled axes.
+ *  `labels` (a Map index → label, for some of the points): the x ticks sit
+ *  on labelled points and show their labels; without it, indices. */
+export function plot(canvas, xy, yLabel, title, labels = null) {
+  const named = labels !== null && labels.size > 0;
   canvas.hidden = false;
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', `${title}: ${yLabel} (y axis) against index (x axis)`);
+  canvas.setAttribute('aria-label', `${title}: ${yLabel} (y axis) against ${named ? 'label, by index' : 'index'} (x axis)`);
   const dpr = window.devicePixelRatio || 1, w = canvas.clientWidth || 600, h = canvas.clientHeight || 280;
   canvas.width = Math.round(w * dpr);
   canvas.height = Math.round(h * dpr);
@@ -53,8 +66,19 @@ export function plot(canvas, xy, yLabel, title) {
   g.moveTo(m.l, m.t); g.lineTo(m.l, h - m.b); g.lineTo(w - m.r, h - m.b);
   g.stroke();
   g.textAlign = 'center';
-  for (const x of [x0, (x0 + x1) / 2, x1]) g.fillText(nice(Math.round(x)), px(x), h - m.b + 14);
-  g.fillText('index', (m.l + w - m.r) / 2, h - 6);
+  if (named) {
+    const keys = [...labels.keys()].sort((a, b) => a - b);
+    const ticks = [...new Set([x0, (x0 + x1) / 2, x1].map((x) => nearest(keys, x)))];
+    ticks.forEach((x, k) => {
+      g.textAlign = ticks.length > 1 && k === 0 ? 'left' : ticks.length > 1 && k === ticks.length - 1 ? 'right' : 'center';
+      g.fillText(short(labels.get(x)), px(x), h - m.b + 14);
+    });
+    g.textAlign = 'center';
+    g.fillText('label (by index)', (m.l + w - m.r) / 2, h - 6);
+  } else {
+    for (const x of [x0, (x0 + x1) / 2, x1]) g.fillText(nice(Math.round(x)), px(x), h - m.b + 14);
+    g.fillText('index', (m.l + w - m.r) / 2, h - 6);
+  }
   g.textAlign = 'right';
   for (const y of [y0, (y0 + y1) / 2, y1]) g.fillText(nice(y), m.l - 6, py(y) + 4);
   g.save();

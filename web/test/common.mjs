@@ -1,6 +1,6 @@
 // Shared by the tests: the repository root, the rvf-pack binary (built by
 // `cargo build -p rvf-pack`), sample files packed with both kernel
-// variants, and the Rust host's answers.
+// variants (and one with labels), and the Rust host's answers.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,7 +27,10 @@ export function samples() {
   execFileSync(packBin, ['create', karateXxh3, '--matrix', s('karate.mtx'), '--with-transpose', ...solvers, '--checksum', 'xxh3']);
   execFileSync(packBin, ['create', poisson, '--matrix', s('poisson16.mtx'), '--rhs', s('poisson16_rhs.txt'), '--vectors', s('points.fvecs'), ...solvers]);
   execFileSync(packBin, ['create', meta, '--matrix', s('karate.mtx'), '--with-transpose', ...solvers, '--meta', 'title=Karate club', '--meta', 'source=Zachary 1977']);
-  made = { dir, karate, karateXxh3, poisson, meta };
+  // Labelled: the nodes of Les Miserables' co-occurrence graph (a META segment of labels).
+  const lesmis = path.join(dir, 'lesmis.rvf');
+  execFileSync(packBin, ['create', lesmis, '--matrix', s('lesmis.mtx'), '--with-transpose', '--labels', s('lesmis.labels'), '--solver', k('baseline')]);
+  made = { dir, karate, karateXxh3, poisson, meta, lesmis };
   return made;
 }
 

@@ -1,8 +1,10 @@
 // The conformance set (tests/conformance/cases.json, written by the Rust
 // tests from tests/tests/common/cases.rs): every verdict every host must
 // reach, run in the JS host: parse error classes, per-segment hash
-// statuses, every candidate's selection verdict under a host mask, and run
-// outcomes (status and output digest, or the exit name of the refusal).
+// statuses, every candidate's selection verdict under a host mask (and,
+// where a case names keys of the set's `keys`, under that trust policy),
+// and run outcomes (status and output digest, or the exit name of the
+// refusal), with runs under a trust policy as the case's options say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,6 +14,13 @@ import { root } from './common.mjs';
 
 const dir = path.join(root, 'tests/conformance');
 const set = JSON.parse(fs.readFileSync(path.join(dir, 'cases.json'), 'utf8'));
+
+/** The trust list of the key names in `names` (none when absent), with the
+ *  public keys from the set's `keys` (as tests/tests/conformance.rs builds its policy). */
+const trustOf = (names) => names?.map((name) => {
+  assert.ok(set.keys?.[name], `the set has no key ${name}`);
+  return { name, publicKey: set.keys[name] };
+});
 
 test('the set is the one this test understands', () => {
   assert.equal(set.schema, 'rvf-boot/conformance');
@@ -34,14 +43,14 @@ for (const c of set.cases) {
     }
     c.hashes.forEach((want, i) => assert.equal(file.segments[i].hashStatus.class, want, `segment ${i} hash`));
     for (const s of c.selections) {
-      const sel = new rvf.Session(file, { hostFeatures: s.host }).explain();
+      const sel = new rvf.Session(file, { hostFeatures: s.host, trust: trustOf(s.trust) }).explain();
       const got = sel.candidates.map((cand, i) => ({ segment: cand.index, verdict: sel.verdict(i).class }));
-      assert.deepEqual(got, s.verdicts, `selection under ${s.host}: ${JSON.stringify(sel.toJSON().candidates.map((x) => x.verdict))}`);
+      assert.deepEqual(got, s.verdicts, `selection under ${s.host}${s.trust ? ` trusting ${s.trust}` : ''}: ${JSON.stringify(sel.toJSON().candidates.map((x) => x.verdict))}`);
     }
     for (const r of c.runs) {
       // Host options (rvf-pack's HostArgs) configure the session; the rest are the run's.
-      const { segment, allow_unhashed: allowUnhashed, ...options } = r.options;
-      const session = new rvf.Session(file, { hostFeatures: r.host, segment, allowUnhashed });
+      const { segment, allow_unhashed: allowUnhashed, trust, trust_code_only: unsignedData, ...options } = r.options;
+      const session = new rvf.Session(file, { hostFeatures: r.host, segment, allowUnhashed, trust: trustOf(trust), unsignedData });
       let out = null, err = null;
       try { out = session.run(r.method, options); } catch (e) { err = e; }
       const what = `${r.method} ${JSON.stringify(r.options)} under ${r.host}`;
@@ -59,6 +68,10 @@ for (const c of set.cases) {
   });
 }
 
-test('enough runs were checked', () => {
+test('enough runs were checked, signed files and trust policies among them', () => {
   assert.ok(runs >= 15, `only ${runs} runs`);
+  const signed = set.cases.filter((c) => c.file.startsWith('signed'));
+  assert.ok(signed.length >= 8, `${signed.length} signed cases`);
+  assert.ok(signed.some((c) => c.runs.some((r) => r.expect.refused === 'untrusted')));
+  assert.ok(signed.some((c) => c.selections.some((s) => s.trust)));
 });

@@ -1,9 +1,11 @@
 // The page, point by point, in headless Chromium: the worker does the
 // work; XXH3 hashes are verified; only the chosen method's fields show;
 // refusals in the CLI's words; a new file clears the old and a bad one
-// shows only its error; META entries and a labelled plot; downloads equal
+// shows only its error; META entries and a labelled plot; labels beside
+// indices, on the plot's axis and in the CSV; downloads equal
 // rvf-pack's --out bytes; a 390-pixel phone width does not scroll sideways;
-// a missing dependency is named. Screenshots go to web/test-output/.
+// a trust list makes only signed code run, with every signer shown; a
+// missing dependency is named. Screenshots go to web/test-output/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +20,11 @@ let server, url, browser;
 before(async () => { ({ server, url } = await serve()); browser = await launch(); });
 after(async () => { await browser?.close(); server?.close(); });
 
-const cli = (args) => spawnSync(process.execPath, [path.join(web, 'bin/rvf-js.mjs'), ...args], { encoding: 'utf8' });
+/** rvf-js with `args`; stderr without the note that no trust policy is in force (the page shows it apart). */
+const cli = (args) => {
+  const r = spawnSync(process.execPath, [path.join(web, 'bin/rvf-js.mjs'), ...args], { encoding: 'utf8' });
+  return { ...r, stderr: r.stderr.split('\n').filter((l) => !l.startsWith('note: no trust policy')).join('\n') };
+};
 
 test('the worker reads, hashes and runs; XXH3 hashes are verified; the digest is the Rust host\'s', async () => {
   const { page, errors, workers } = await openPage(browser, url);
@@ -150,6 +156,40 @@ test('at a 390-pixel phone width nothing scrolls sideways', async () => {
   await page.close();
 });
 
+test('a trust list: only code a trusted key signed runs, every signer is shown, a bad list is named', async () => {
+  const keys = JSON.parse(fs.readFileSync(path.join(root, 'tests/conformance/cases.json'), 'utf8')).keys;
+  const signed = path.join(root, 'tests/conformance/signed-appended.rvf');
+  const { page, errors } = await openPage(browser, url);
+  await load(page, signed);
+  assert.match(await text(page, '#host'), /unauthenticated/);
+  assert.match(await text(page, '#variants'), /signed \(no trusted keys given to check it\)/);
+  await page.click('#trust-section summary');
+  await page.fill('#trust', `# the team\nalice ${keys.alice}\n`);
+  await page.click('#trust-apply');
+  await page.waitForFunction(() => /Trusted keys/.test(document.getElementById('host').textContent), null, { timeout: 60000 });
+  const variants = await text(page, '#variants');
+  assert.match(variants, /signed by alice \(key [0-9a-f]{16}\), trusted/);
+  assert.match(variants, /rejected: not eligible under the trust policy: unsigned/);
+  await run(page, 'ppr-forward', { source: 2, epsilon: '1e-6' });
+  const rust = JSON.parse(rvfPack(['run', signed, 'ppr-forward', '--source', '2', '--epsilon', '1e-6', '--json', '--trust-file', trustFile(keys)]).stdout);
+  assert.equal(rust.signer.key_name, 'alice');
+  assert.ok((await text(page, '#summary')).includes(rust.output_digest));
+  await page.screenshot({ path: path.join(shots, 'page-trust.png'), fullPage: true });
+  await page.fill('#trust', `mallory ${keys.mallory.slice(2)}\n`);
+  await page.click('#trust-apply');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await text(page, '#error'), /trust list is not usable \(trust_file_line\): line 1: [0-9a-f]{62}: a key must be given as 64 hex digits here/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** A trust file naming alice (for rvf-pack). */
+function trustFile(keys) {
+  const p = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rvf-page-trust-')), 'team.trust');
+  fs.writeFileSync(p, `alice ${keys.alice}\n`);
+  return p;
+}
+
 test('a missing JS dependency is named (run npm ci), and no file is blamed', async () => {
   hidden.add('node_modules/js-sha3/src/sha3.js');
   try {
@@ -165,4 +205,29 @@ test('a missing JS dependency is named (run npm ci), and no file is blamed', asy
   } finally {
     hidden.clear();
   }
+});
+
+test('labels: the result table shows them beside indices, the plot\'s x axis uses them, the CSV download has rvf-pack\'s label column', async () => {
+  const { page, errors } = await openPage(browser, url);
+  await load(page, files.lesmis);
+  assert.match(await text(page, '#meta'), /labels\s+77 of nodes of matrix [0-9a-f]{32}/);
+  assert.match(await text(page, '#segments'), /77 labels of nodes of matrix/);
+  await run(page, 'ppr-forward', { source: 10, epsilon: '1e-6' });
+  const top = await text(page, '#top');
+  assert.match(top, /^index\tlabel\tscore\n10\tValjean\t/);
+  const label = await page.locator('#plot').getAttribute('aria-label');
+  assert.match(label, /score \(y axis\) against label, by index \(x axis\)/);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+  const theirs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rvf-page-lab-')), 'rust.csv');
+  assert.equal(rvfPack(['run', files.lesmis, 'ppr-forward', '--source', '10', '--epsilon', '1e-6', '--out', theirs]).status, 0);
+  assert.ok(fs.readFileSync(await dl.path()).equals(fs.readFileSync(theirs)));
+  assert.match(fs.readFileSync(theirs, 'utf8'), /^index,label,value\n/);
+  await page.screenshot({ path: path.join(shots, 'page-labels.png'), fullPage: true });
+  // A file without labels keeps the index-only table and axis.
+  await load(page, files.karate);
+  await run(page, 'ppr-forward', { source: 2 });
+  assert.match(await text(page, '#top'), /^index\tscore\n/);
+  assert.match(await page.locator('#plot').getAttribute('aria-label'), /against index \(x axis\)/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -21,13 +21,16 @@ Examples:
       --solver microkernel/dist/solver-simd.wasm,priority=0 --meta dataset=karate
   rvf-pack create vecs.rvf --vectors samples/points.fvecs --metric l2
   rvf-pack create big.rvf --vectors big.npy --checksum xxh3   (faster; see --checksum)
+  rvf-pack create les.rvf --matrix samples/lesmis.mtx --labels samples/lesmis.labels \\
+      --solver microkernel/dist/solver-baseline.wasm,compress=zstd
 
 Solver options (after the path, comma separated):
   role=microkernel|combined|interpreter|extension|control-plane  (default microkernel)
   target=wasm32|wasi-p1|wasi-p2|browser|bare-tile                 (default wasm32)
   priority=N        bootstrap priority, lower is tried first (default 0)
   features=a+b      declared features, checked against the module (e.g. simd+bulk-memory, none)
-  interpreter=N     interpreter_type byte (default 0)";
+  interpreter=N     interpreter_type byte (default 0)
+  compress=zstd|lz4 store the bytecode compressed (bytecode_hash stays over the module)";
 
 /// Inputs shared by `create` and `append`.
 #[derive(Args, Clone, Debug)]
@@ -61,9 +64,19 @@ pub struct Inputs {
     /// Store the transpose (in-adjacency), needed by backward push
     #[arg(long, requires = "matrix")]
     pub with_transpose: bool,
+    /// Names for the rows of --vectors or the nodes of --matrix (whichever
+    /// this command packs): text, one label per line, in order. Stored in a
+    /// META segment; `run` shows them next to indices
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
     /// A solver module: PATH[,role=..,target=..,priority=..,features=..]
     #[arg(long = "solver", value_name = "SPEC")]
     pub solvers: Vec<String>,
+    /// Also store the interpreter (wasmi built to WebAssembly, ZSTD-compressed,
+    /// role interpreter, priority 128), so the file carries its own runtime:
+    /// `run --via interpreter` and engines without a kernel's features use it
+    #[arg(long)]
+    pub bootstrap: bool,
     /// Dataset / provenance metadata (repeatable)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
@@ -82,6 +95,12 @@ pub struct Inputs {
     /// rvf ABI, a start function, missing ABI exports); refused without it
     #[arg(long)]
     pub force: bool,
+    /// Sign the new solver segments with this secret key (NAME.key from `rvf-pack keygen`)
+    #[arg(long, value_name = "NAME.key")]
+    pub sign: Option<PathBuf>,
+    /// With --sign: sign every new segment (data too), not only the solvers
+    #[arg(long, requires = "sign")]
+    pub sign_all: bool,
     /// Print what was written as JSON
     #[arg(long)]
     pub json: bool,
@@ -157,11 +176,49 @@ pub struct Built {
     pub report: Vec<serde_json::Value>,
 }
 
-pub fn build(i: &Inputs) -> Result<Built, PackError> {
+/// What the file appended to already holds (nothing, for `create`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Existing {
+    /// A baseline solver (so new SIMD-only variants are fine).
+    pub has_baseline: bool,
+    /// Rows of its vector set (new vectors continue after them).
+    pub vectors: u64,
+    /// Its metadata chain: the newest META segment's generation and how
+    /// many deltas lead back to a full snapshot (`None`: no META segment).
+    pub meta: Option<(u64, usize)>,
+}
+
+/// The most deltas the published runtime replays after a snapshot
+/// (`rvf_types::metadata::MAX_META_DELTAS`).
+const MAX_META_DELTAS: usize = loader::meta_seg::MAX_META_DELTAS;
+
+impl Existing {
+    /// Where this command's META segment goes in the chain: the first
+    /// snapshot, or a delta on the newest generation.
+    fn next_meta(&self) -> Result<payload::MetaGeneration, PackError> {
+        match self.meta {
+            None => Ok(payload::MetaGeneration::FIRST),
+            Some((_, deltas)) if deltas >= MAX_META_DELTAS => Err(PackError::Usage(format!(
+                "the file's metadata chain already has {deltas} deltas after its snapshot, the most the \
+                 published runtime replays; pack a new file to add metadata or labels"
+            ))),
+            Some((g, _)) => Ok(payload::MetaGeneration {
+                generation: g.checked_add(1).ok_or_else(|| {
+                    PackError::Usage("the file's metadata generation is at its maximum".into())
+                })?,
+                base: Some(g),
+            }),
+        }
+    }
+}
+
+/// Build the new segments.
+pub fn build(i: &Inputs, existing: Existing) -> Result<Built, PackError> {
     use inputs::source::is_stdin;
     let mut segments = Vec::new();
     let mut report = Vec::new();
     let mut vectors = None;
+    let mut labels_of = None;
     let metric_id = fmt_spec::metric_to_manifest(i.metric.0);
     // Standard input can be read once; --format names its format, or that
     // of the only data input.
@@ -173,6 +230,13 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
     .into_iter()
     .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
     .collect();
+    if i.labels.is_some() && (i.vectors.is_some() == i.matrix.is_some()) {
+        return Err(PackError::Usage(
+            "--labels names the rows of --vectors or the nodes of --matrix: give exactly one of them \
+             in the same command"
+                .into(),
+        ));
+    }
     let solver_paths = i
         .solvers
         .iter()
@@ -187,6 +251,12 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
                 .iter()
                 .filter(|(p, _)| is_stdin(p))
                 .map(|_| "--solver"),
+        )
+        .chain(
+            i.labels
+                .as_deref()
+                .filter(|p| is_stdin(p))
+                .map(|_| "--labels"),
         )
         .collect();
     if from_stdin.len() > 1 {
@@ -234,6 +304,13 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
         // Encoded while it is written, never held whole beside the vectors.
         let rows = payload::VecRows::new(std::sync::Arc::new(l.value), 0)?;
         vectors = Some((dim as u16, count as u64));
+        labels_of = Some((
+            payload::LabelsOf::Vectors {
+                first_row: existing.vectors,
+            },
+            count as u64,
+            "vectors",
+        ));
         report.push(r);
         segments.push(SegmentSpec {
             seg_type: seg::VEC,
@@ -270,10 +347,27 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
             describe(&mut r, "rhs_", &b.facts, &b.source, &b.notes);
         }
         report.push(r);
+        if i.labels.is_some() {
+            labels_of = Some((
+                payload::LabelsOf::Matrix {
+                    digest: loader::hash::shake256::<16>(&payload),
+                },
+                u64::from(csr.rows),
+                "matrix rows (nodes)",
+            ));
+        }
         segments.push(SegmentSpec {
             seg_type: seg::SPARSE,
             payload: payload.into(),
         });
+    }
+    // Label entries go into this command's META segment, with --meta's.
+    let mut label_entries = Vec::new();
+    if let (Some(p), Some((of, n, what))) = (&i.labels, labels_of) {
+        let labels = inputs::labels::load(p, n, what, bar)?;
+        label_entries = payload::label_entries(of, &labels)?;
+        report
+            .push(json!({"type": "META", "labels_source": p, "labels": labels.len(), "of": what}));
     }
     pb.finish_and_clear();
     let mut feature_sets = Vec::new();
@@ -294,7 +388,25 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
             payload: payload.into(),
         });
     }
-    if !feature_sets.is_empty() && !feature_sets.contains(&0) && !i.allow_no_baseline {
+    if i.bootstrap {
+        let name = Path::new("<built-in interpreter>");
+        let code = rvf_pack::bootstrap::INTERPRETER;
+        let (h, _, payload) = payload::wasm_payload(name, code, &rvf_pack::bootstrap::options())?;
+        payload::check_runnable(name, &h, code)?;
+        report.push(
+            json!({"type": "WASM", "source": "interpreter (built in)", "bytes": code.len(),
+            "stored_bytes": h.compressed_size, "role": "interpreter"}),
+        );
+        segments.push(SegmentSpec {
+            seg_type: seg::WASM,
+            payload: payload.into(),
+        });
+    }
+    if !feature_sets.is_empty()
+        && !feature_sets.contains(&0)
+        && !existing.has_baseline
+        && !i.allow_no_baseline
+    {
         return Err(PackError::Usage(
             "no solver variant is baseline (required_features = 0), so hosts without those features cannot run this file; \
              add a baseline build or pass --allow-no-baseline"
@@ -306,14 +418,24 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
         let (k, v) = m
             .split_once('=')
             .ok_or_else(|| PackError::Usage(format!("--meta {m}: expected KEY=VALUE")))?;
+        if k.starts_with(rvf_spec::labels::PREFIX) {
+            return Err(PackError::Usage(format!(
+                "--meta {k}: keys starting with {} hold labels; use --labels",
+                rvf_spec::labels::PREFIX
+            )));
+        }
         kv.push((k.to_string(), v.to_string()));
     }
     if !kv.is_empty() {
+        report.push(json!({"type": "META", "entries": kv.len()}));
+    }
+    kv.extend(label_entries);
+    if !kv.is_empty() {
+        let at = existing.next_meta()?;
         segments.push(SegmentSpec {
             seg_type: seg::META,
-            payload: payload::meta_payload(&kv)?.into(),
+            payload: payload::meta_payload(&kv, at)?.into(),
         });
-        report.push(json!({"type": "META", "entries": kv.len()}));
     }
     Ok(Built {
         segments,
@@ -325,7 +447,7 @@ pub fn build(i: &Inputs) -> Result<Built, PackError> {
 
 /// The files a command reads (an output must never be one of them).
 fn input_paths(i: &Inputs) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = [&i.vectors, &i.matrix, &i.rhs]
+    let mut v: Vec<PathBuf> = [&i.vectors, &i.matrix, &i.rhs, &i.labels]
         .into_iter()
         .flatten()
         .filter(|p| !inputs::source::is_stdin(p))
@@ -344,15 +466,16 @@ pub fn create(a: CreateArgs) -> CmdResult {
     let inputs = input_paths(&a.inputs);
     let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     rvf_pack::output::Destination::resolve(&a.out, &refs)?;
-    let b = build(&a.inputs)?;
+    let b = build(&a.inputs, Existing::default())?;
     if b.segments.is_empty() {
         return Err(Failure::usage(
-            "nothing to pack: give --vectors, --matrix, --solver or --meta",
+            "nothing to pack: give --vectors, --matrix, --solver, --bootstrap or --meta",
         ));
     }
     let (dimension, total_vectors) = b.vectors.unwrap_or((0, 0));
     let spinner = super::progress::Spinner::start(format!("writing {}", a.out.display()));
-    writer::create_with(
+    let signer = signer(&a.inputs)?;
+    writer::create_signed(
         &a.out,
         &b.segments,
         FileSummary {
@@ -361,6 +484,7 @@ pub fn create(a: CreateArgs) -> CmdResult {
             metric_id: b.metric_id,
         },
         a.inputs.checksum.algo(),
+        signer.as_ref(),
     )?;
     drop(spinner);
     report(&a.out, &b.report, a.inputs.json);
@@ -372,19 +496,82 @@ pub fn append(a: AppendArgs) -> CmdResult {
     let inputs = input_paths(&a.inputs);
     let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     rvf_pack::output::Destination::resolve(&a.file, &refs)?;
-    let b = build(&a.inputs)?;
+    let b = build(&a.inputs, existing(&a.file)?)?;
     if b.segments.is_empty() {
         return Err(Failure::usage("nothing to append"));
     }
     let lock = super::lock_for_writing(&a.file)?;
     let spinner = super::progress::Spinner::start(format!("appending to {}", a.file.display()));
-    let out = writer::append_locked(&lock, &b.segments, b.vectors, a.inputs.checksum.algo())?;
+    let signer = signer(&a.inputs)?;
+    let out = writer::append_signed(
+        &lock,
+        &b.segments,
+        b.vectors,
+        a.inputs.checksum.algo(),
+        signer.as_ref(),
+    )?;
     drop(spinner);
     report(&a.file, &b.report, a.inputs.json);
     if !a.inputs.json {
         println!("epoch {}", out.epoch);
     }
     Ok(Exit::Ok)
+}
+
+/// What the file's current directory holds: a solver that needs no WASM
+/// feature (a baseline variant), and how many vectors.
+fn existing(path: &Path) -> Result<Existing, Failure> {
+    let map = loader::MappedFile::open(path)?;
+    let file = super::parse_rvf(path, &map)?;
+    let has_baseline = file.segments().any(|(_, seg)| {
+        seg.ok()
+            .filter(|s| s.header.seg_type == rvf_spec::format::seg::WASM)
+            .and_then(|s| loader::wasm_seg::WasmSegment::parse(s.payload).ok())
+            .is_some_and(|w| w.header.required_features == 0)
+    });
+    // Rows of the vector set as hosts number them: every VEC segment of
+    // the directory, in order (rvf_host::data).
+    let vectors = file
+        .segments()
+        .filter_map(|(_, seg)| seg.ok())
+        .filter(|s| s.header.seg_type == rvf_spec::format::seg::VEC)
+        .filter_map(|s| loader::vec_seg::VectorSegment::parse(s.payload).ok())
+        .map(|v| u64::from(v.count))
+        .sum();
+    // The metadata chain, newest first, back to its full snapshot (as the
+    // published runtime replays it; undecodable META segments are skipped).
+    let mut meta = None;
+    for (_, seg) in file.segments().collect::<Vec<_>>().into_iter().rev() {
+        let Some(m) = seg
+            .ok()
+            .filter(|s| s.header.seg_type == rvf_spec::format::seg::META)
+            .and_then(|s| loader::meta_seg::decode(s.payload).ok())
+        else {
+            continue;
+        };
+        let (_, deltas) = meta.get_or_insert((m.generation, 0));
+        if m.full_snapshot {
+            break;
+        }
+        *deltas += 1;
+    }
+    Ok(Existing {
+        has_baseline,
+        vectors,
+        meta,
+    })
+}
+
+/// The signer of `--sign KEY [--sign-all]`.
+fn signer(i: &Inputs) -> Result<Option<rvf_pack::signing::SegmentSigner>, Failure> {
+    let Some(key) = &i.sign else { return Ok(None) };
+    let seed = rvf_pack::keys::read_secret(key)?;
+    let which = if i.sign_all {
+        rvf_pack::signing::Which::All
+    } else {
+        rvf_pack::signing::Which::Code
+    };
+    Ok(Some(rvf_pack::signing::SegmentSigner::new(&seed, which)))
 }
 
 /// One segment of the report as a readable line: its type, then what it holds.

@@ -27,6 +27,9 @@ pub fn segment(index: Option<usize>, seg: &Segment<'_>) -> Value {
         "checksum": rvf_spec::format::checksum_name(h.checksum_algo),
         "content_hash": hex(&h.content_hash),
         "hash_status": seg.hash_status().label(),
+        // A footer is only a claim until a trust policy checks it (verify --trust).
+        "signed": seg.is_signed(),
+        "footer_length": seg.footer_len,
     });
     let detail = match h.seg_type {
         seg::WASM => Some(wasm(seg.payload)),
@@ -53,6 +56,8 @@ fn wasm(p: &[u8]) -> Value {
                 "required_features_bits": h.required_features,
                 "export_count": h.export_count,
                 "bytecode_size": h.bytecode_size,
+                "compression": rvf_spec::format::compression_name(h.compression),
+                "compressed_size": h.compressed_size,
                 "min_memory_pages": h.min_memory_pages,
                 "max_memory_pages": h.max_memory_pages,
                 "table_count": h.table_count,
@@ -92,9 +97,24 @@ fn meta(p: &[u8]) -> Value {
     match meta_seg::decode(p) {
         Err(e) => json!({ "error": e.to_string() }),
         Ok(m) => {
+            // Label entries are summarised (they can hold millions of names).
+            let mut labels = Vec::new();
+            for r in &m.file_metadata {
+                if let (Some((t, first)), MetadataValue::String(v)) =
+                    (rvf_spec::labels::parse_key(&r.key), &r.value)
+                {
+                    let n = v.matches(rvf_spec::labels::SEPARATOR).count() as u64 + 1;
+                    let of = match t {
+                        rvf_spec::labels::Target::Vectors => "vector rows".to_string(),
+                        rvf_spec::labels::Target::Matrix(d) => format!("nodes of matrix {d}"),
+                    };
+                    labels.push(json!({"of": of, "first": first, "count": n}));
+                }
+            }
             let kv: serde_json::Map<String, Value> = m
                 .file_metadata
                 .iter()
+                .filter(|r| rvf_spec::labels::parse_key(&r.key).is_none())
                 .map(|r| {
                     let v = match &r.value {
                         MetadataValue::String(s) => json!(s),
@@ -111,7 +131,8 @@ fn meta(p: &[u8]) -> Value {
                     (r.key.clone(), v)
                 })
                 .collect();
-            json!({ "generation": m.generation, "entries": kv, "records": m.records.len() })
+            json!({ "generation": m.generation, "snapshot": m.full_snapshot,
+                    "entries": kv, "labels": labels, "records": m.records.len() })
         }
     }
 }
@@ -149,7 +170,7 @@ pub fn detail_line(v: &Value) -> String {
     }
     match v["type"].as_str() {
         Some("WASM") => format!(
-            "{} {} features={} exports={} mem={}..{} pages prio={} bytecode={}",
+            "{} {} features={} exports={} mem={}..{} pages prio={}{} bytecode={}",
             d["role"].as_str().unwrap_or(""),
             d["target"].as_str().unwrap_or(""),
             d["required_features"].as_str().unwrap_or(""),
@@ -161,6 +182,10 @@ pub fn detail_line(v: &Value) -> String {
                 Some(m) => m.to_string(),
             },
             d["bootstrap_priority"],
+            match d["compression"].as_str() {
+                Some("none") | None => String::new(),
+                Some(c) => format!(" {c} {}→{} bytes", d["compressed_size"], d["bytecode_size"]),
+            },
             d["bytecode_hash_status"].as_str().unwrap_or(""),
         ),
         Some("SPARSE") => format!(
@@ -195,6 +220,22 @@ pub fn detail_line(v: &Value) -> String {
                 .unwrap_or_default();
             let records = d["records"].as_u64().unwrap_or(0);
             let mut line = entries.join(" ");
+            for l in d["labels"].as_array().into_iter().flatten() {
+                line.push_str(&format!(
+                    "{}{} labels of {}{}",
+                    if line.is_empty() { "" } else { " " },
+                    l["count"],
+                    l["of"].as_str().unwrap_or(""),
+                    if l["first"] == 0 {
+                        String::new()
+                    } else {
+                        format!(" from {}", l["first"])
+                    },
+                ));
+            }
+            if d["snapshot"] == false {
+                line.push_str(&format!(" (delta, generation {})", d["generation"]));
+            }
             if records > 0 {
                 line.push_str(&format!(" (+{records} records)"));
             }

@@ -4,7 +4,7 @@
 use super::{CmdResult, Failure};
 use clap::Args;
 use loader::wasm_seg::WasmSegment;
-use loader::{MappedFile, RvfFile};
+use loader::MappedFile;
 use rvf_spec::exit::Exit;
 use rvf_spec::format::seg;
 use std::path::PathBuf;
@@ -33,7 +33,7 @@ pub fn run(a: ExtractArgs) -> CmdResult {
         rvf_pack::output::Destination::resolve(&a.out, &[&a.file])?;
     }
     let map = MappedFile::open(&a.file)?;
-    let file = RvfFile::parse(map.bytes())?;
+    let file = super::parse_rvf(&a.file, &map)?;
     if a.segment >= file.directory().len() {
         return Err(Failure::usage(format!(
             "no segment {}: the directory lists {} segments",
@@ -58,12 +58,13 @@ pub fn run(a: ExtractArgs) -> CmdResult {
             ),
         ));
     }
-    let bytes = if seg.header.seg_type == seg::WASM {
-        WasmSegment::parse(seg.payload)?.bytecode
+    // A WASM segment gives its module, decompressed when stored compressed.
+    let bytes: std::borrow::Cow<[u8]> = if seg.header.seg_type == seg::WASM {
+        WasmSegment::parse(seg.payload)?.code(loader::wasm_seg::MAX_DECOMPRESSED)?
     } else {
-        seg.payload
+        seg.payload.into()
     };
-    rvf_pack::output::write_bytes(&a.out, &[&a.file], bytes)?;
+    rvf_pack::output::write_bytes(&a.out, &[&a.file], &bytes)?;
     if a.out != std::path::Path::new("-") {
         println!("wrote {} bytes to {}", bytes.len(), a.out.display());
     }

@@ -32,7 +32,7 @@ pub fn run(a: InspectArgs) -> CmdResult {
     let file = match RvfFile::parse(data) {
         Ok(f) => f,
         Err(loader::Error::ManifestNotFound { .. }) => return walk_only(data, &a),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(super::in_file(&a.file, e)),
     };
     let segs: Vec<Value> = file
         .segments()
@@ -128,7 +128,11 @@ fn table(segs: &[Value]) {
             s["payload_length"].to_string(),
             s["segment_id"].to_string(),
             s["checksum"].as_str().unwrap_or(""),
-            s["hash_status"].as_str().unwrap_or(""),
+            format!(
+                "{}{}",
+                s["hash_status"].as_str().unwrap_or(""),
+                if s["signed"] == true { ", signed" } else { "" }
+            ),
             describe::detail_line(s)
         );
     }

@@ -14,6 +14,7 @@ mod replay;
 mod results;
 mod run;
 mod select;
+mod sign;
 mod solver_spec;
 mod verify;
 
@@ -53,6 +54,8 @@ enum Command {
     Select(select::SelectArgs),
     Run(run::RunArgs),
     Replay(replay::ReplayArgs),
+    Keygen(sign::KeygenArgs),
+    Sign(sign::SignArgs),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -89,11 +92,7 @@ impl From<PackError> for Failure {
 
 impl From<loader::Error> for Failure {
     fn from(e: loader::Error) -> Self {
-        let exit = match &e {
-            loader::Error::Io { .. } | loader::Error::NotAFile { .. } => Exit::Io,
-            _ => Exit::BadContainer,
-        };
-        Failure::new(exit, e.to_string())
+        Failure::new(rvf_host::loader_exit(&e), e.to_string())
     }
 }
 
@@ -104,6 +103,20 @@ impl From<rvf_host::RunError> for Failure {
 }
 
 pub type CmdResult = Result<Exit, Failure>;
+
+/// Parse a mapped file as RVF; a refusal names the file.
+pub fn parse_rvf<'a>(
+    path: &std::path::Path,
+    map: &'a loader::MappedFile,
+) -> Result<loader::RvfFile<'a>, Failure> {
+    loader::RvfFile::parse(map.bytes()).map_err(|e| in_file(path, e))
+}
+
+/// A container refusal, naming the file it is about.
+pub fn in_file(path: &std::path::Path, e: loader::Error) -> Failure {
+    let f = Failure::from(e);
+    Failure::new(f.exit, format!("{}: {}", path.display(), f.message))
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -117,6 +130,8 @@ pub fn main() -> ExitCode {
         Command::Select(a) => select::run(a),
         Command::Run(a) => run::run(a),
         Command::Replay(a) => replay::run(a),
+        Command::Keygen(a) => sign::keygen(a),
+        Command::Sign(a) => sign::sign(a),
         Command::Completions(a) => docs::completions(a),
         Command::Man(a) => docs::man(a),
     };

@@ -3,7 +3,7 @@
 use super::host::HostArgs;
 use super::{print_json, CmdResult, Failure};
 use clap::Args;
-use loader::{MappedFile, RvfFile};
+use loader::MappedFile;
 use rvf_host::receipt::Receipt;
 use rvf_host::HostConfig;
 use rvf_spec::exit::Exit;
@@ -41,7 +41,7 @@ pub fn run(a: ReplayArgs) -> CmdResult {
     // The mask is the user's override, else the receipt's: applied in replay.
     host.allowed_features = HostConfig::default().allowed_features;
     let map = MappedFile::open(&path)?;
-    let file = RvfFile::parse(map.bytes())?;
+    let file = super::parse_rvf(&path, &map)?;
     let rep = rvf_host::replay::replay(
         &r,
         &path.to_string_lossy(),
@@ -57,12 +57,27 @@ pub fn run(a: ReplayArgs) -> CmdResult {
             "output_digest": rep.now.as_ref().map(|n| n.result.output_digest.clone()),
             "limits": {"fuel": rep.limits.fuel, "max_memory_bytes": rep.limits.max_memory_bytes,
                        "max_recursion": rep.limits.max_recursion},
+            "receipt_signer": receipt_signer_words(&rep.receipt_signer),
+            "code_signer": rep.now.as_ref().and_then(|n| n.selection.chosen.signer.clone()).map(|s| json!({"key_id": s.key_id, "key_name": s.key_name})),
         }));
+    } else if rep.untrusted {
+        println!("replay REFUSED under the trust policy:");
+        for d in &rep.differences {
+            println!("  {d}");
+        }
     } else if rep.identical() {
         println!(
             "replay identical: {} on segment {} -> output {} (fuel {})",
             r.params.method, r.selection.chosen.index, r.result.output_digest, r.result.fuel_used
         );
+        println!("  receipt: {}", receipt_signer_words(&rep.receipt_signer));
+        if let Some(s) = rep
+            .now
+            .as_ref()
+            .and_then(|n| n.selection.chosen.signer.clone())
+        {
+            println!("  code signed by {} (key {})", s.key_name, s.key_id);
+        }
         if rep.extended {
             println!(
                 "  (the file has been appended to since; its first {} bytes are exactly the recorded file)",
@@ -76,4 +91,24 @@ pub fn run(a: ReplayArgs) -> CmdResult {
         }
     }
     Ok(rep.exit())
+}
+
+/// Who signed the receipt, in words.
+fn receipt_signer_words(s: &rvf_host::receipt::ReceiptSigner) -> String {
+    use rvf_host::receipt::ReceiptSigner as S;
+    match s {
+        S::Unsigned => "unsigned".into(),
+        S::Verified {
+            key_id,
+            trusted_as: Some(name),
+        } => format!("signed by {name} (key {key_id}), trusted"),
+        S::Verified {
+            key_id,
+            trusted_as: None,
+        } => format!(
+            "signed by key {key_id} (signature verified; no trust policy to vouch for the key)"
+        ),
+        S::Untrusted { key_id } => format!("signed by key {key_id}, not trusted"),
+        S::Invalid(w) => format!("signature invalid: {w}"),
+    }
 }

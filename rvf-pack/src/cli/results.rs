@@ -2,6 +2,7 @@
 //! `--out` files in the format their extension names (NPY, CSV, text).
 
 use super::Failure;
+use rvf_host::labels::Labels;
 use rvf_host::Outcome;
 use rvf_spec::abi::{result_kind, Method};
 use rvf_spec::results::Results;
@@ -19,20 +20,36 @@ pub fn value_label(out: &Outcome) -> &'static str {
     }
 }
 
-/// Rows as JSON: dense results as a list of values, pairs as objects.
-pub fn rows_json(r: &Results, limit: usize) -> Value {
+/// Rows as JSON: dense results as a list of values, pairs as objects
+/// (with their `label` when the data has labels).
+pub fn rows_json(r: &Results, limit: usize, labels: Option<&Labels>) -> Value {
     match r {
         Results::Dense(x) => json!(x.iter().take(limit).collect::<Vec<_>>()),
         Results::Pairs(p) => json!(p
             .iter()
             .take(limit)
-            .map(|(i, v)| json!({"index": i, "value": v}))
+            .map(|(i, v)| match labels {
+                Some(l) => json!({"index": i, "label": l.get(u64::from(*i)), "value": v}),
+                None => json!({"index": i, "value": v}),
+            })
             .collect::<Vec<_>>()),
     }
 }
 
-/// Print the first `top` rows (push scores highest first).
-pub fn print_table(r: &Results, out: &Outcome, top: usize) {
+/// The labels of the first `limit` dense results (index *i* = row *i*), for
+/// `--json`'s `labels` list; pairs carry theirs in each row.
+pub fn dense_labels_json(r: &Results, limit: usize, labels: &Labels) -> Option<Value> {
+    match r {
+        Results::Dense(x) => Some(json!((0..x.len().min(limit) as u64)
+            .map(|i| labels.get(i))
+            .collect::<Vec<_>>())),
+        Results::Pairs(_) => None,
+    }
+}
+
+/// Print the first `top` rows (push scores highest first), with a label
+/// column when the data has labels.
+pub fn print_table(r: &Results, out: &Outcome, top: usize, labels: Option<&Labels>) {
     let mut rows: Vec<(u32, f64)> = r.rows().collect();
     if matches!(out.method(), Some(Method::PprForward | Method::PprBackward)) {
         rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -44,15 +61,49 @@ pub fn print_table(r: &Results, out: &Outcome, top: usize) {
             top.min(rows.len())
         );
     }
-    println!("  {:>10}  {}", "index", value_label(out));
-    for (i, v) in rows.iter().take(top) {
-        println!("  {i:>10}  {v:.12e}");
+    let shown = &rows[..top.min(rows.len())];
+    match labels {
+        None => {
+            println!("  {:>10}  {}", "index", value_label(out));
+            for (i, v) in shown {
+                println!("  {i:>10}  {v:.12e}");
+            }
+        }
+        Some(l) => {
+            let name = |i: u32| l.get(u64::from(i)).unwrap_or("");
+            let w = shown
+                .iter()
+                .map(|(i, _)| name(*i).chars().count())
+                .chain([5])
+                .max()
+                .unwrap_or(5)
+                .min(32);
+            println!("  {:>10}  {:<w$}  {}", "index", "label", value_label(out));
+            for (i, v) in shown {
+                let text: String = name(*i).chars().take(w).collect();
+                println!("  {i:>10}  {text:<w$}  {v:.12e}");
+            }
+        }
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
     }
 }
 
 /// Write every row to `path` in the format its extension names (never
 /// over one of `inputs`).
-pub fn write(path: &Path, inputs: &[&Path], r: &Results) -> Result<(), Failure> {
+pub fn write(
+    path: &Path,
+    inputs: &[&Path],
+    r: &Results,
+    labels: Option<&Labels>,
+) -> Result<(), Failure> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let format = match ext {
         "npy" => Format::Npy,
@@ -70,9 +121,18 @@ pub fn write(path: &Path, inputs: &[&Path], r: &Results) -> Result<(), Failure> 
         match format {
             Format::Npy => w.write_all(&npy(r)).map_err(io),
             Format::Csv => {
-                writeln!(w, "index,value").map_err(io)?;
+                match labels {
+                    None => writeln!(w, "index,value").map_err(io)?,
+                    Some(_) => writeln!(w, "index,label,value").map_err(io)?,
+                }
                 for (i, v) in r.rows() {
-                    writeln!(w, "{i},{v:e}").map_err(io)?;
+                    match labels {
+                        None => writeln!(w, "{i},{v:e}").map_err(io)?,
+                        Some(l) => {
+                            let name = csv_field(l.get(u64::from(i)).unwrap_or(""));
+                            writeln!(w, "{i},{name},{v:e}").map_err(io)?
+                        }
+                    }
                 }
                 Ok(())
             }

@@ -4,7 +4,7 @@ use super::args::{MethodArg, MetricArg};
 use super::host::{selection_json, HostArgs};
 use super::{print_json, results, CmdResult, Failure};
 use clap::Args;
-use loader::{MappedFile, RvfFile};
+use loader::MappedFile;
 use rvf_host::receipt::{self, RunContext};
 use rvf_host::{Query, Request, Session};
 use rvf_spec::abi::status;
@@ -103,6 +103,9 @@ pub struct RunArgs {
     /// Put a wall-clock time in the receipt / witness (clamped to SOURCE_DATE_EPOCH)
     #[arg(long)]
     pub timestamp: bool,
+    /// Sign the receipt with this secret key (NAME.key), so `replay` can show who ran it
+    #[arg(long, value_name = "NAME.key", requires = "receipt")]
+    pub sign_receipt: Option<PathBuf>,
     #[command(flatten)]
     pub host: HostArgs,
 }
@@ -157,7 +160,10 @@ pub fn run(a: RunArgs) -> CmdResult {
         }
     }
     let map = MappedFile::open(&a.file)?;
-    let mut session = Session::new(RvfFile::parse(map.bytes())?, config);
+    let mut session = Session::new(super::parse_rvf(&a.file, &map)?, config.clone());
+    if config.policy.is_none() {
+        eprintln!("{}", super::host::UNAUTHENTICATED);
+    }
     let spinner = super::progress::Spinner::start("verifying and compiling the solver");
     session.prepare()?;
     spinner.phase(format!(
@@ -177,6 +183,12 @@ pub fn run(a: RunArgs) -> CmdResult {
         .map_err(|e| Failure::new(rvf_spec::exit::Exit::Trap, e.to_string()))?;
     let exit = out.exit();
     let refused = out.refused();
+    // Labels of the data read, if the file has them (owned: the session
+    // may be closed below to record a witness).
+    let found = session.labels(&out);
+    for skipped in &found.skipped {
+        eprintln!("rvf-pack: note: {skipped}");
+    }
     if !refused && (a.receipt.is_some() || a.record) {
         let ctx = RunContext {
             path: &a.file.to_string_lossy(),
@@ -188,6 +200,13 @@ pub fn run(a: RunArgs) -> CmdResult {
         let mut r = receipt::build(&ctx, &out);
         if a.timestamp {
             r.timestamp_unix = Some(receipt::timestamp_now());
+        }
+        if let Some(key) = &a.sign_receipt {
+            let signer = rvf_pack::signing::SegmentSigner::new(
+                &rvf_pack::keys::read_secret(key)?,
+                rvf_pack::signing::Which::Code,
+            );
+            r.sign(&signer.public_key(), |b| signer.sign_bytes(b));
         }
         let bytes = r.to_bytes();
         if let Some(path) = &a.receipt {
@@ -209,8 +228,9 @@ pub fn run(a: RunArgs) -> CmdResult {
             }
         }
     }
+    let labels = found.labels.as_ref();
     if let (Some(path), false) = (&a.out, refused) {
-        results::write(path, &[&a.file], &results)?;
+        results::write(path, &[&a.file], &results, labels)?;
     }
     let r = out.report;
     let digest = hex::encode(&out.digest());
@@ -232,11 +252,22 @@ pub fn run(a: RunArgs) -> CmdResult {
             "fuel_used": out.fuel_used,
             "host_calls": out.host.calls, "rows_served": out.host.rows_served, "bytes_served": out.host.bytes_served,
             "output_digest": digest,
+            "authenticated": config.policy.is_some(),
+            "signer": super::host::signer_json(&chosen.signer),
             "value_label": results::value_label(&out),
         });
         match &a.out {
             Some(p) if !refused => v["out"] = json!(p),
-            _ => v["results"] = results::rows_json(&results, a.top),
+            _ => {
+                v["results"] = results::rows_json(&results, a.top, labels);
+                if let Some(l) = labels.and_then(|l| results::dense_labels_json(&results, a.top, l))
+                {
+                    v["labels"] = l;
+                }
+            }
+        }
+        if let Some(l) = labels {
+            v["labels_segments"] = json!(l.segments);
         }
         print_json(&v);
     } else {
@@ -265,7 +296,7 @@ pub fn run(a: RunArgs) -> CmdResult {
         println!("  output digest {digest}");
         match &a.out {
             Some(p) if !refused => println!("  wrote {} values to {}", r.result_count, p.display()),
-            _ => results::print_table(&results, &out, a.top),
+            _ => results::print_table(&results, &out, a.top, labels),
         }
     }
     if exit != rvf_spec::exit::Exit::Ok {

@@ -1,8 +1,8 @@
 //! `--solver PATH[,key=value...]`: a module's path and its header options.
 //!
 //! Options are taken from the end: trailing comma-separated parts that are
-//! `role=`, `target=`, `priority=`, `features=` or `interpreter=` are
-//! options; everything before them is the path, commas included. A path
+//! `role=`, `target=`, `priority=`, `features=`, `interpreter=` or `compress=`
+//! are options; everything before them is the path, commas included. A path
 //! that exists as written is never split.
 
 use rvf_pack::payload::SolverOptions;
@@ -10,7 +10,14 @@ use rvf_pack::PackError;
 use rvf_spec::format as fmt_spec;
 use std::path::PathBuf;
 
-const KEYS: [&str; 5] = ["role", "target", "priority", "features", "interpreter"];
+const KEYS: [&str; 6] = [
+    "role",
+    "target",
+    "priority",
+    "features",
+    "interpreter",
+    "compress",
+];
 
 /// Split `spec` into the path and its options.
 pub fn parse(spec: &str) -> Result<(PathBuf, SolverOptions), PackError> {
@@ -38,6 +45,14 @@ pub fn parse(spec: &str) -> Result<(PathBuf, SolverOptions), PackError> {
                 o.priority = v
                     .parse()
                     .map_err(|_| usage(format!("priority '{v}' is not 0..=255")))?
+            }
+            "compress" => {
+                o.compression = match v {
+                    "none" => 0,
+                    "lz4" => 1,
+                    "zstd" => 2,
+                    _ => return Err(usage(format!("compress '{v}' is not none, lz4 or zstd"))),
+                }
             }
             "interpreter" => {
                 o.interpreter_type = v
@@ -77,5 +92,8 @@ mod tests {
         assert!(parse("k.wasm,role=kernel").is_err());
         assert!(parse(",role=combined").is_err());
         assert!(parse("k.wasm,priority=300").is_err());
+        assert_eq!(parse("k.wasm,compress=zstd").unwrap().1.compression, 2);
+        assert_eq!(parse("k.wasm,compress=lz4").unwrap().1.compression, 1);
+        assert!(parse("k.wasm,compress=gzip").is_err());
     }
 }

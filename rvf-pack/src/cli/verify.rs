@@ -4,9 +4,9 @@
 use super::{print_json, CmdResult};
 use clap::Args;
 use loader::verify::verify_file;
-use loader::{MappedFile, RvfFile};
+use loader::MappedFile;
 use rvf_spec::exit::Exit;
-use rvf_spec::format::segment_type_name as type_name;
+use rvf_spec::format::{seg, segment_type_name as type_name};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -22,6 +22,8 @@ pub struct VerifyArgs {
     /// Accept segments whose content hash is unset (they are reported, not verified)
     #[arg(long)]
     pub allow_unhashed: bool,
+    #[command(flatten)]
+    pub trust: super::host::TrustArgs,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
@@ -29,7 +31,7 @@ pub struct VerifyArgs {
 
 pub fn run(a: VerifyArgs) -> CmdResult {
     let map = MappedFile::open(&a.file)?;
-    let file = RvfFile::parse(map.bytes())?;
+    let file = super::parse_rvf(&a.file, &map)?;
     let spinner = super::progress::Spinner::start(format!(
         "verifying {} ({} segments, {} bytes)",
         a.file.display(),
@@ -37,13 +39,36 @@ pub fn run(a: VerifyArgs) -> CmdResult {
         file.len()
     ));
     let v = verify_file(&file);
+    let policy = a.trust.policy()?;
+    let trust = rvf_host::trust::file_trust(&file, policy.as_ref());
     drop(spinner);
     let ok = v.ok();
     let unhashed = v.unhashed();
-    let exit = if !ok {
+    // Under a policy every solver segment (and, unless --trust-code-only,
+    // every data segment) must be signed by a trusted key, as `run` requires;
+    // a root page vouches for the manifest, not in place of those.
+    let untrusted: Vec<usize> = match &policy {
+        None => Vec::new(),
+        Some(p) => trust
+            .segments
+            .iter()
+            .filter(|(i, s)| {
+                let t = file.directory()[*i].seg_type;
+                let needs =
+                    t == seg::WASM || (!p.unsigned_data && t != seg::MANIFEST && t != seg::WITNESS);
+                needs && s.key().is_none()
+            })
+            .map(|(i, _)| *i)
+            .collect(),
+    };
+    let page_untrusted = matches!(trust.root_page, rvf_host::trust::RootPage::NotTrusted);
+    let broken_page = matches!(trust.root_page, rvf_host::trust::RootPage::Broken(_));
+    let exit = if !ok || broken_page {
         Exit::VerifyFailed
     } else if !unhashed.is_empty() && !a.allow_unhashed {
         Exit::Unhashed
+    } else if !untrusted.is_empty() || page_untrusted {
+        Exit::Untrusted
     } else {
         Exit::Ok
     };
@@ -64,6 +89,10 @@ pub fn run(a: VerifyArgs) -> CmdResult {
         print_json(&json!({
             "file": a.file, "ok": exit == Exit::Ok, "verdict": exit.name(),
             "unhashed_segments": unhashed, "segments": segs,
+            "untrusted_segments": untrusted,
+            "signers": trust.segments.iter().map(|(i, s)| json!({"index": i, "signer": super::host::signer_json(s)})).collect::<Vec<_>>(),
+            "root_page": {"class": root_page_class(&trust.root_page), "words": trust.root_page.to_string()},
+            "authenticated": policy.is_some(),
             "unlisted_segments": v.unlisted.iter().map(|(o, t)| json!({"offset": o, "type": type_name(*t).to_string()})).collect::<Vec<_>>(),
             "walk_stopped": v.walk_stopped.as_ref().map(|e| e.to_string()),
             "rejected_newer_manifests": v.rejected_newer_manifests,
@@ -95,6 +124,28 @@ pub fn run(a: VerifyArgs) -> CmdResult {
         if let Some(e) = &v.walk_stopped {
             println!("FAIL walking the file: {e}");
         }
+        for (i, s) in &trust.segments {
+            if !matches!(s, rvf_host::Signer::Unsigned) {
+                println!("sig  {i:>3} {s}");
+            }
+        }
+        if policy.is_some() {
+            for i in &untrusted {
+                println!("UNTRUSTED {i:>3} not signed by a trusted key");
+            }
+        } else {
+            println!(
+                "{}",
+                super::host::UNAUTHENTICATED.replace(
+                    "the solver's code is",
+                    "signatures are not checked, the file is"
+                )
+            );
+        }
+        if !matches!(trust.root_page, rvf_host::trust::RootPage::Absent) {
+            let status = if broken_page { "FAIL" } else { "ok  " };
+            println!("{status} {}", trust.root_page);
+        }
         match &v.witness {
             Ok(c) if c.segments > 0 => println!(
                 "ok   witness chain: {} entries in {} segments ({} legacy records, not verifiable)",
@@ -124,6 +175,17 @@ pub fn run(a: VerifyArgs) -> CmdResult {
                 "verified, except {} (no content hash: accepted with --allow-unhashed, not checked)",
                 names.join(", ")
             ),
+            Exit::Untrusted if untrusted.is_empty() => {
+                println!("NOT TRUSTED: no trusted key signed the root page")
+            }
+            Exit::Untrusted => println!(
+                "NOT TRUSTED: {} not signed by a trusted key",
+                untrusted
+                    .iter()
+                    .map(|i| format!("segment {i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Exit::Unhashed => println!(
                 "NOT VERIFIED: {} {} no content hash, so nothing was checked there (--allow-unhashed accepts it)",
                 names.join(", "),
@@ -133,4 +195,15 @@ pub fn run(a: VerifyArgs) -> CmdResult {
         }
     }
     Ok(exit)
+}
+
+fn root_page_class(r: &rvf_host::trust::RootPage) -> &'static str {
+    use rvf_host::trust::RootPage as R;
+    match r {
+        R::Absent => "absent",
+        R::Unchecked => "unchecked",
+        R::Verified(_) => "verified",
+        R::NotTrusted => "not_trusted",
+        R::Broken(_) => "broken",
+    }
 }

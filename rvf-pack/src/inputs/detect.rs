@@ -58,7 +58,7 @@ impl Format {
             Role::Vectors => self != Format::MatrixMarket,
             Role::Matrix => self == Format::MatrixMarket,
             Role::Rhs => self == Format::Npy || self.is_text(),
-            Role::Solver => false,
+            Role::Solver | Role::Labels => false,
         }
     }
 }

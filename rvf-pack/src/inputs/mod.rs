@@ -16,6 +16,7 @@
 pub mod csv_in;
 pub mod detect;
 pub mod fvecs;
+pub mod labels;
 pub mod lines;
 pub mod memory;
 pub mod mtx;

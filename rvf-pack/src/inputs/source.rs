@@ -15,6 +15,7 @@ pub enum Role {
     Matrix,
     Rhs,
     Solver,
+    Labels,
 }
 
 impl Role {
@@ -24,6 +25,7 @@ impl Role {
             Role::Matrix => "--matrix",
             Role::Rhs => "--rhs",
             Role::Solver => "--solver",
+            Role::Labels => "--labels",
         }
     }
     pub fn expects(self) -> &'static str {
@@ -32,6 +34,7 @@ impl Role {
             Role::Matrix => "a Matrix Market coordinate file (.mtx)",
             Role::Rhs => "a right-hand side (.npy, or text with one number per line)",
             Role::Solver => "a WebAssembly module (.wasm)",
+            Role::Labels => "labels (text, one per line)",
         }
     }
 }

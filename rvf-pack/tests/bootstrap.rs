@@ -1,0 +1,181 @@
+//! Self-bootstrapping files: `--bootstrap` stores the interpreter module;
+//! `run --via interpreter` runs the kernel inside it (the host's sandbox
+//! runs the interpreter). Same outputs and the same kernel fuel as a
+//! direct run of the same kernel, for every method; the published runtime
+//! calls the file self-bootstrapping.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+fn booted(dir: &Path) -> PathBuf {
+    let p = dir.join("booted.rvf");
+    pack(
+        &p,
+        &[
+            "--matrix",
+            s(&sample("poisson16.mtx")),
+            "--rhs",
+            s(&sample("poisson16_rhs.txt")),
+            "--with-transpose",
+            "--vectors",
+            s(&sample("points.fvecs")),
+            "--bootstrap",
+        ],
+    );
+    p
+}
+
+#[test]
+fn every_method_gives_the_same_bits_and_kernel_fuel_through_the_interpreter() {
+    let d = tempfile::tempdir().unwrap();
+    let f = booted(d.path());
+    let methods: [&[&str]; 6] = [
+        &["cg"],
+        &["jacobi"],
+        &["ppr-forward", "--source", "3", "--epsilon", "1e-7"],
+        &["ppr-backward", "--target", "5", "--epsilon", "1e-7"],
+        &[
+            "walk-estimate",
+            "--source",
+            "1",
+            "--target",
+            "9",
+            "--walks",
+            "2000",
+            "--seed",
+            "11",
+        ],
+        &["knn", "--query-index", "17", "--k", "5"],
+    ];
+    for m in methods {
+        let go = |extra: &[&str]| {
+            let mut a = vec!["run", s(&f)];
+            a.extend_from_slice(m);
+            a.extend_from_slice(extra);
+            a.push("--json");
+            let o = run(&a);
+            assert!(o.status.success(), "{m:?} {extra:?}: {}", stderr(&o));
+            json(&o)
+        };
+        // The interpreter runs no SIMD: compare with the baseline kernel
+        // run directly.
+        let direct = go(&["--host-features", "-simd"]);
+        let two = go(&["--via", "interpreter"]);
+        assert_eq!(direct["segment"]["index"], two["segment"]["index"], "{m:?}");
+        assert_eq!(direct["output_digest"], two["output_digest"], "{m:?}");
+        assert_eq!(direct["fuel_used"], two["fuel_used"], "{m:?}");
+        assert_eq!(direct["report"], two["report"], "{m:?}");
+        assert_eq!(two["selection"]["via"], "interpreter");
+        assert_eq!(direct["selection"]["via"], "direct");
+    }
+}
+
+#[test]
+fn the_published_runtime_calls_it_self_bootstrapping() {
+    let d = tempfile::tempdir().unwrap();
+    let f = booted(d.path());
+    let store = rvf_runtime::RvfStore::open_readonly(&f).unwrap();
+    assert!(store.is_self_bootstrapping());
+    let plain = karate(d.path());
+    assert!(!rvf_runtime::RvfStore::open_readonly(&plain)
+        .unwrap()
+        .is_self_bootstrapping());
+    // Ours says so too, and names the chain.
+    let v = json(&run(&["select", s(&f), "--json"]));
+    assert_eq!(v["bootstrap"]["chain"], "two-stage");
+    assert_eq!(v["bootstrap"]["self_bootstrapping"], true);
+    let v = json(&run(&["select", s(&plain), "--json"]));
+    assert_eq!(v["bootstrap"]["chain"], "host-required");
+    // The interpreter is stored compressed, and extracts to the module.
+    let v = json(&run(&["inspect", s(&f), "--json"]));
+    let seg = v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["detail"]["role"] == "interpreter")
+        .unwrap();
+    assert_eq!(seg["detail"]["compression"], "ZSTD");
+    assert_eq!(seg["detail"]["interpreter_type"], 3);
+    let out = d.path().join("interp.wasm");
+    let i = seg["index"].to_string();
+    assert!(run(&["extract", s(&f), "--segment", &i, "-o", s(&out)])
+        .status
+        .success());
+    assert_eq!(
+        std::fs::read(out).unwrap(),
+        std::fs::read(root().join("bootstrap/dist/interp.wasm")).unwrap()
+    );
+}
+
+#[test]
+fn the_interpreter_is_code_from_the_file_and_checked_as_such() {
+    let d = tempfile::tempdir().unwrap();
+    // No interpreter at all.
+    let plain = karate(d.path());
+    let o = run(&["run", s(&plain), "ppr-forward", "--via", "interpreter"]);
+    assert_eq!(o.status.code(), Some(6));
+    assert!(stderr(&o).contains("--bootstrap"), "{}", stderr(&o));
+    // A byte of the stored interpreter changed: its hash refuses it.
+    let f = booted(d.path());
+    let v = json(&run(&["inspect", s(&f), "--json"]));
+    let seg = v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["detail"]["role"] == "interpreter")
+        .unwrap()
+        .clone();
+    let at = seg["offset"].as_u64().unwrap() as usize + 64 + 64 + 1000;
+    let mut b = std::fs::read(&f).unwrap();
+    b[at] ^= 0x40;
+    let t = d.path().join("tampered.rvf");
+    std::fs::write(&t, &b).unwrap();
+    let o = run(&["run", s(&t), "cg", "--via", "interpreter"]);
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert!(stderr(&o).contains("content hash"), "{}", stderr(&o));
+    // Direct runs do not need it.
+    assert!(run(&["run", s(&t), "cg"]).status.success());
+    // Under a trust policy the interpreter must be signed like any code.
+    let o = run(&["keygen", "-o", s(&d.path().join("k"))]);
+    assert!(o.status.success());
+    let (key, public) = (d.path().join("k.key"), d.path().join("k.pub"));
+    let g = d.path().join("signed.rvf");
+    pack(
+        &g,
+        &[
+            "--matrix",
+            s(&sample("karate.mtx")),
+            "--sign",
+            s(&key),
+            "--sign-all",
+        ],
+    );
+    let o = run(&["append", s(&g), "--bootstrap"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "run",
+        s(&g),
+        "ppr-forward",
+        "--via",
+        "interpreter",
+        "--trust",
+        s(&public),
+    ]);
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert!(stderr(&o).contains("trust"), "{}", stderr(&o));
+    let o = run(&["sign", s(&g), "--key", s(&key)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "run",
+        s(&g),
+        "ppr-forward",
+        "--via",
+        "interpreter",
+        "--trust",
+        s(&public),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o)["selection"]["via"], "interpreter");
+}
