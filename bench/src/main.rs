@@ -19,7 +19,7 @@ use clap::Parser;
 use rvf_bench::measure::Machine;
 use rvf_bench::render::{render, Report};
 use rvf_bench::sections::{
-    external, local_vs_full, open_select, overhead, packing, sublinear, Ctx,
+    bootstrap, external, local_vs_full, open_select, overhead, packing, sublinear, Ctx,
 };
 use std::path::PathBuf;
 use std::time::Instant;
@@ -53,6 +53,7 @@ fn main() {
     let open_select = open_select::measure(&ctx);
     let packing = packing::measure(&ctx);
     let local_vs_full = local_vs_full::measure(&ctx);
+    let bootstrap = bootstrap::measure(&ctx);
     let md = render(&Report {
         quick: a.quick,
         machine,
@@ -62,6 +63,7 @@ fn main() {
         open_select,
         packing,
         local_vs_full,
+        bootstrap,
         total: started.elapsed(),
     });
     std::fs::write(&a.out, &md).expect("write the report");

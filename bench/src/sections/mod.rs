@@ -10,10 +10,12 @@
 //! | 4 | [`open_select`] | open, select, verify, instantiate |
 //! | 5 | [`packing`] | packing throughput against the published runtime |
 //! | 6 | [`local_vs_full`] | a local query against a full solve |
+//! | 8 | [`bootstrap`] | the interpreter in the file: size, bootstrap, two-stage slowdown |
 //!
 //! §7, the history of changes made against these benchmarks, is
 //! docs/BENCHMARKS-HISTORY.md (the report links to it).
 
+pub mod bootstrap;
 pub mod external;
 pub mod local_vs_full;
 pub mod open_select;
