@@ -4,21 +4,19 @@
 //! the engine with one tiny module per feature to confirm it).
 
 use rvf_spec::format::{
-    WASM_FEAT_BULK_MEMORY, WASM_FEAT_MULTI_VALUE, WASM_FEAT_REFERENCE_TYPES, WASM_FEAT_SIMD,
-    WASM_FEAT_TAIL_CALL,
+    WASM_FEAT_BULK_MEMORY, WASM_FEAT_MULTI_VALUE, WASM_FEAT_REFERENCE_TYPES, WASM_FEAT_TAIL_CALL,
 };
+use rvf_spec::sandbox::{ENGINE_FEATURES, ENGINE_OPTIONAL_FEATURES};
 
-/// Everything wasmi 2.0 can run in this build: SIMD only with the `simd`
-/// cargo feature; never threads, GC or exception handling.
+/// Everything wasmi 2.0 can run in this build: the spec's engine features
+/// (`rvf_spec::sandbox::ENGINE_FEATURES`), plus SIMD (the optional one)
+/// only with the `simd` cargo feature; never threads, GC or exception
+/// handling.
 pub const fn host_features() -> u16 {
-    let base = WASM_FEAT_BULK_MEMORY
-        | WASM_FEAT_MULTI_VALUE
-        | WASM_FEAT_REFERENCE_TYPES
-        | WASM_FEAT_TAIL_CALL;
     if cfg!(feature = "simd") {
-        base | WASM_FEAT_SIMD
+        ENGINE_FEATURES | ENGINE_OPTIONAL_FEATURES
     } else {
-        base
+        ENGINE_FEATURES
     }
 }
 
@@ -38,5 +36,6 @@ pub fn configure(cfg: &mut wasmi::Config, bits: u16) {
         .wasm_reference_types(on(WASM_FEAT_REFERENCE_TYPES))
         .wasm_tail_call(on(WASM_FEAT_TAIL_CALL));
     #[cfg(feature = "simd")]
-    cfg.wasm_simd(on(WASM_FEAT_SIMD)).wasm_relaxed_simd(false);
+    cfg.wasm_simd(on(rvf_spec::format::WASM_FEAT_SIMD))
+        .wasm_relaxed_simd(false);
 }

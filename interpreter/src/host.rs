@@ -5,6 +5,7 @@
 
 use crate::limits::Limiter;
 use rvf_spec::abi::status;
+use rvf_spec::sandbox::{self, export, import, limits, ValType, IMPORT_MODULE};
 use rvf_spec::source::ArraySource;
 use wasmi::{Caller, Extern, Linker, Memory};
 
@@ -45,21 +46,47 @@ impl crate::run::Imports for HostState<'_> {
     }
 }
 
-/// Imports the ABI allows: (name, params, results) in wasm value types.
-pub const IMPORTS: [(&str, &[wasmi::ValType], &[wasmi::ValType]); 4] = {
-    use wasmi::ValType::{I32, I64};
-    [
-        ("info", &[I32], &[I64]),
-        ("read", &[I32, I64, I32, I32], &[I32]),
-        ("row", &[I32, I32, I32, I32, I32], &[I64]),
-        ("degrees", &[I32, I32, I32, I32], &[I32]),
-    ]
-};
+/// The spec's value types as wasmi's, at compile time (`N` must be
+/// `types.len()`, or the build fails).
+pub(crate) const fn val_types<const N: usize>(types: &[ValType]) -> [wasmi::ValType; N] {
+    assert!(types.len() == N);
+    let mut out = [wasmi::ValType::I32; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = match types[i] {
+            ValType::I32 => wasmi::ValType::I32,
+            ValType::I64 => wasmi::ValType::I64,
+        };
+        i += 1;
+    }
+    out
+}
+
+/// Rows `$i` of a spec signature table (`rvf_spec::sandbox::Signature`s),
+/// with wasmi's value types, built at compile time.
+macro_rules! wasmi_signatures {
+    ($table:path; $($i:literal),* $(,)?) => {
+        [$((
+            $table[$i].0,
+            &$crate::host::val_types::<{ $table[$i].1.len() }>($table[$i].1),
+            &$crate::host::val_types::<{ $table[$i].2.len() }>($table[$i].2),
+        )),*]
+    };
+}
+pub(crate) use wasmi_signatures;
+
+/// Imports the ABI allows: (name, params, results) in wasm value types,
+/// from the spec (`rvf_spec::sandbox::IMPORTS`; its length is this
+/// table's, so a row left out does not build).
+pub const IMPORTS: [(&str, &[wasmi::ValType], &[wasmi::ValType]); sandbox::IMPORTS.len()] =
+    wasmi_signatures!(sandbox::IMPORTS; 0, 1, 2, 3);
 
 fn memory(caller: &Caller<'_, HostState<'_>>) -> Option<Memory> {
     match caller.data().memory {
         Some(m) => Some(m),
-        None => caller.get_export("memory").and_then(Extern::into_memory),
+        None => caller
+            .get_export(export::MEMORY)
+            .and_then(Extern::into_memory),
     }
 }
 
@@ -79,11 +106,11 @@ fn refuse<T>(caller: &mut Caller<'_, HostState<'_>>, code: T) -> T {
     code
 }
 
-/// Register the four `rvf` functions.
+/// Register the four `rvf` functions (`rvf_spec::sandbox::IMPORTS`).
 pub fn define(linker: &mut Linker<HostState<'_>>) -> Result<(), wasmi::Error> {
     linker.func_wrap(
-        "rvf",
-        "info",
+        IMPORT_MODULE,
+        import::INFO,
         |mut caller: Caller<'_, HostState<'_>>, key: u32| -> i64 {
             caller.data_mut().stats.calls += 1;
             use rvf_spec::source::DataSource;
@@ -92,8 +119,8 @@ pub fn define(linker: &mut Linker<HostState<'_>>) -> Result<(), wasmi::Error> {
         },
     )?;
     linker.func_wrap(
-        "rvf",
-        "read",
+        IMPORT_MODULE,
+        import::READ,
         |mut caller: Caller<'_, HostState<'_>>, array: u32, off: u64, len: u32, dst: u32| -> i32 {
             caller.data_mut().stats.calls += 1;
             let src = caller.data().source;
@@ -130,8 +157,8 @@ pub fn define(linker: &mut Linker<HostState<'_>>) -> Result<(), wasmi::Error> {
         },
     )?;
     linker.func_wrap(
-        "rvf",
-        "row",
+        IMPORT_MODULE,
+        import::ROW,
         |mut caller: Caller<'_, HostState<'_>>,
          set: u32,
          u: u32,
@@ -158,11 +185,11 @@ pub fn define(linker: &mut Linker<HostState<'_>>) -> Result<(), wasmi::Error> {
         },
     )?;
     linker.func_wrap(
-        "rvf",
-        "degrees",
+        IMPORT_MODULE,
+        import::DEGREES,
         |mut caller: Caller<'_, HostState<'_>>, set: u32, ids: u32, n: u32, out: u32| -> i32 {
             caller.data_mut().stats.calls += 1;
-            if n > 1 << 20 {
+            if n > limits::MAX_DEGREE_IDS {
                 return refuse(&mut caller, status::BAD_PARAMS);
             }
             let Some(mem) = memory(&caller) else {

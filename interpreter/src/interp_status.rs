@@ -20,11 +20,12 @@ use crate::error::{why, SandboxError};
 use crate::sandbox::EXPORTS;
 use alloc::string::{String, ToString};
 use rvf_spec::interp::status;
+use rvf_spec::sandbox::export;
 
 /// The export named by a `BAD_EXPORT` detail.
 fn export_name(i: usize) -> Option<&'static str> {
     match i {
-        0 => Some("memory"),
+        0 => Some(export::MEMORY),
         _ => EXPORTS.get(i - 1).map(|e| e.0),
     }
 }
@@ -59,7 +60,7 @@ impl SandboxError {
             }
             SandboxError::BadExport { name, why } => {
                 let at = match *name {
-                    "memory" => 0,
+                    export::MEMORY => 0,
                     n => EXPORTS.iter().position(|e| e.0 == n).map_or(0, |i| i + 1),
                 };
                 ((at as i64) << 8) | index(&why::EXPORTS, why)

@@ -2,6 +2,7 @@
 //! memory and table caps (denied growth traps, with a flag so the error
 //! says "memory limit" rather than a generic trap).
 
+use rvf_spec::sandbox::limits;
 use wasmi::ResourceLimiter;
 use wasmi_core::LimiterError;
 
@@ -22,18 +23,20 @@ pub struct Limits {
     pub max_result_bytes: u64,
 }
 
-pub const DEFAULT_FUEL: u64 = 20_000_000_000;
-pub const DEFAULT_MAX_MEMORY: u64 = 1 << 30;
+pub const DEFAULT_FUEL: u64 = limits::FUEL;
+pub const DEFAULT_MAX_MEMORY: u64 = limits::MAX_MEMORY_BYTES;
 
+/// The spec's default limits (`rvf_spec::sandbox::limits`, which every
+/// host uses).
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            fuel: DEFAULT_FUEL,
-            max_memory_bytes: DEFAULT_MAX_MEMORY,
-            max_recursion: 1024,
-            max_table_elements: 10_000,
-            max_module_bytes: 8 << 20,
-            max_result_bytes: 1 << 30,
+            fuel: limits::FUEL,
+            max_memory_bytes: limits::MAX_MEMORY_BYTES,
+            max_recursion: limits::MAX_RECURSION,
+            max_table_elements: limits::MAX_TABLE_ELEMENTS,
+            max_module_bytes: limits::MAX_MODULE_BYTES,
+            max_result_bytes: limits::MAX_RESULT_BYTES,
         }
     }
 }

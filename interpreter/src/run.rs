@@ -8,6 +8,7 @@
 use crate::error::{why, SandboxError};
 use crate::limits::Limiter;
 use rvf_spec::abi::{self, Params, Report, PARAMS_LEN, REPORT_LEN};
+use rvf_spec::sandbox::export;
 use wasmi::{Instance, Linker, Memory, Store, TypedFunc};
 
 /// The data of a run's store: how the `rvf` imports are served, plus the
@@ -96,20 +97,20 @@ pub(crate) fn run_instance<T: Imports>(
     max_result: u64,
 ) -> Result<Ran, RunError> {
     let bad = |w| RunError::Sandbox(SandboxError::BadResult(w));
-    let mem =
-        inst.get_memory(&*store, "memory")
-            .ok_or(RunError::Sandbox(SandboxError::BadExport {
-                name: "memory",
-                why: why::EXPORT_MISSING,
-            }))?;
+    let mem = inst
+        .get_memory(&*store, export::MEMORY)
+        .ok_or(RunError::Sandbox(SandboxError::BadExport {
+            name: export::MEMORY,
+            why: why::EXPORT_MISSING,
+        }))?;
     store.data_mut().set_memory(mem);
-    let version = typed::<T, (), u32>(store, inst, "rvf_abi_version")?.call(&mut *store, ())?;
+    let version = typed::<T, (), u32>(store, inst, export::ABI_VERSION)?.call(&mut *store, ())?;
     if version >> 16 != abi::ABI_MAJOR {
         return Err(RunError::Sandbox(SandboxError::AbiMismatch {
             found: version,
         }));
     }
-    let alloc = typed::<T, u32, u32>(store, inst, "rvf_alloc")?;
+    let alloc = typed::<T, u32, u32>(store, inst, export::ALLOC)?;
     let mut p = *params;
     if !input.is_empty() {
         let len = u32::try_from(input.len()).map_err(|_| bad(why::INPUT_TOO_LARGE))?;
@@ -125,7 +126,7 @@ pub(crate) fn run_instance<T: Imports>(
     let pptr = alloc.call(&mut *store, PARAMS_LEN as u32)?;
     mem.write(&mut *store, pptr as usize, &p.encode())
         .map_err(|_| bad(why::ALLOC_OUTSIDE))?;
-    let st = typed::<T, (u32, u32), i32>(store, inst, "rvf_set_params")?
+    let st = typed::<T, (u32, u32), i32>(store, inst, export::SET_PARAMS)?
         .call(&mut *store, (pptr, PARAMS_LEN as u32))?;
     if st != abi::status::OK {
         let report = Report {
@@ -138,14 +139,14 @@ pub(crate) fn run_instance<T: Imports>(
             result: None,
         });
     }
-    typed::<T, (), i32>(store, inst, "rvf_run")?.call(&mut *store, ())?;
-    let rptr = typed::<T, (), u32>(store, inst, "rvf_report_ptr")?.call(&mut *store, ())?;
+    typed::<T, (), i32>(store, inst, export::RUN)?.call(&mut *store, ())?;
+    let rptr = typed::<T, (), u32>(store, inst, export::REPORT_PTR)?.call(&mut *store, ())?;
     let mut rb = [0u8; REPORT_LEN];
     mem.read(&*store, rptr as usize, &mut rb)
         .map_err(|_| bad(why::REPORT_OUTSIDE))?;
     let report = Report::decode(&rb).ok_or(bad(why::REPORT_VERSION))?;
-    let optr = typed::<T, (), u32>(store, inst, "rvf_result_ptr")?.call(&mut *store, ())?;
-    let olen = typed::<T, (), u32>(store, inst, "rvf_result_len")?.call(&mut *store, ())?;
+    let optr = typed::<T, (), u32>(store, inst, export::RESULT_PTR)?.call(&mut *store, ())?;
+    let olen = typed::<T, (), u32>(store, inst, export::RESULT_LEN)?.call(&mut *store, ())?;
     if olen as u64 > max_result {
         return Err(bad(why::RESULT_LIMIT));
     }

@@ -16,24 +16,15 @@ use crate::run::{run_instance, typed, Imports, Run, RunError};
 use alloc::string::ToString;
 use alloc::vec::Vec;
 use rvf_spec::abi::{self, Params, Report};
+use rvf_spec::sandbox::{self as spec, export, IMPORT_MODULE};
 use rvf_spec::source::ArraySource;
 use wasmi::{CompilationMode, Config, Engine, ExternType, Linker, Module, Store};
 use wasmi::{TrapCode, ValType};
 
-/// Exports every solver module must have: (name, params, results).
-pub(crate) const EXPORTS: [(&str, &[ValType], &[ValType]); 7] = [
-    ("rvf_abi_version", &[], &[ValType::I32]),
-    ("rvf_alloc", &[ValType::I32], &[ValType::I32]),
-    (
-        "rvf_set_params",
-        &[ValType::I32, ValType::I32],
-        &[ValType::I32],
-    ),
-    ("rvf_run", &[], &[ValType::I32]),
-    ("rvf_result_ptr", &[], &[ValType::I32]),
-    ("rvf_result_len", &[], &[ValType::I32]),
-    ("rvf_report_ptr", &[], &[ValType::I32]),
-];
+/// Exports every solver module must have: (name, params, results), from
+/// the spec (`rvf_spec::sandbox::EXPORTS`; its length is this table's).
+pub(crate) const EXPORTS: [(&str, &[ValType], &[ValType]); spec::EXPORTS.len()] =
+    crate::host::wasmi_signatures!(spec::EXPORTS; 0, 1, 2, 3, 4, 5, 6);
 
 /// An engine restricted to a feature set, with the run limits.
 #[derive(Clone)]
@@ -183,7 +174,7 @@ impl Sandbox {
                 name: imp.name().to_string(),
                 why,
             };
-            if imp.module() != "rvf" {
+            if imp.module() != IMPORT_MODULE {
                 return Err(forbidden(why::IMPORT_MODULE));
             }
             let ExternType::Func(ft) = imp.ty() else {
@@ -204,7 +195,7 @@ impl Sandbox {
             .exports()
             .map(|e| (e.name().to_string(), e.ty().clone()))
             .collect();
-        match exports.iter().find(|(n, _)| n == "memory") {
+        match exports.iter().find(|(n, _)| n == export::MEMORY) {
             Some((_, ExternType::Memory(m))) => {
                 let needed_bytes = m.minimum().saturating_mul(65536);
                 if needed_bytes > self.limits.max_memory_bytes {
@@ -216,13 +207,13 @@ impl Sandbox {
             }
             Some(_) => {
                 return Err(SandboxError::BadExport {
-                    name: "memory",
+                    name: export::MEMORY,
                     why: why::EXPORT_NOT_MEMORY,
                 })
             }
             None => {
                 return Err(SandboxError::BadExport {
-                    name: "memory",
+                    name: export::MEMORY,
                     why: why::EXPORT_MISSING,
                 })
             }
@@ -322,7 +313,7 @@ impl Sandbox {
             store.set_fuel(PROBE_FUEL)?;
             let linker = linker::<T>(&self.engine)?;
             let inst = linker.instantiate_and_start(&mut store, module)?;
-            Ok(typed::<_, (), u32>(&store, &inst, "rvf_abi_version")?.call(&mut store, ())?)
+            Ok(typed::<_, (), u32>(&store, &inst, export::ABI_VERSION)?.call(&mut store, ())?)
         })();
         match r {
             Ok(v) => Ok(v),

@@ -13,11 +13,11 @@ use crate::header::{self, SegmentHeader, HEADER_LEN};
 use crate::manifest::{DirEntry, Manifest};
 use alloc::vec::Vec;
 
-pub const ROOT_PAGE_LEN: u64 = 4096;
-pub const ROOT_PAGE_MAGIC: [u8; 4] = [0x30, 0x4D, 0x56, 0x52];
-/// Candidates whose payload exceeds this count against the parse budget.
-const HEAVY_PAYLOAD: u64 = 4096;
-const MAX_HEAVY_ATTEMPTS: u32 = 256;
+use rvf_spec::format::{ROOT_MANIFEST_MAGIC, ROOT_MANIFEST_SIZE};
+use rvf_spec::manifest::scan::{BUDGET_BYTES, HEAVY_PAYLOAD, MAX_HEAVY_ATTEMPTS};
+
+pub const ROOT_PAGE_LEN: u64 = ROOT_MANIFEST_SIZE as u64;
+pub const ROOT_PAGE_MAGIC: [u8; 4] = ROOT_MANIFEST_MAGIC.to_le_bytes();
 
 /// How segments are laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,7 +212,7 @@ pub struct ManifestLocation {
 /// Writers put the manifest last, so it lies near the end; only a legacy
 /// (unaligned) file with a torn tail longer than this goes unread (aligned
 /// files are also scanned at every 64th offset over their whole length).
-pub const BYTE_SCAN_WINDOW: u64 = 64 << 20;
+pub const BYTE_SCAN_WINDOW: u64 = rvf_spec::manifest::scan::BYTE_SCAN_WINDOW;
 
 /// Scan backward from `end` for the newest MANIFEST_SEG that parses and whose
 /// content hash (when set) verifies. Aligned files are scanned at every 64th
@@ -241,7 +241,9 @@ fn scan(data: &[u8], end: u64, dialect: Dialect, window: u64) -> (Result<Manifes
             0
         };
         let mut heavy_attempts = 0u32;
-        let mut budget = (16u64 << 20).max(data.len() as u64);
+        // Heavy candidates (payload over HEAVY_PAYLOAD) and candidate bytes
+        // parsed per pass are bounded (rvf_spec::manifest::scan).
+        let mut budget = BUDGET_BYTES.max(data.len() as u64);
         if end < HEADER_LEN {
             break;
         }
@@ -322,7 +324,8 @@ mod tests {
 
 fn is_manifest_candidate(data: &[u8], pos: u64) -> bool {
     header::looks_like_header(data, pos)
-        && range(data, pos + 5, 1) == Some(&[rvf_spec::format::seg::MANIFEST][..])
+        && range(data, pos + rvf_spec::segment::at::SEG_TYPE as u64, 1)
+            == Some(&[rvf_spec::format::seg::MANIFEST][..])
 }
 
 /// An opened RVF file: a view over its bytes with a checked directory.

@@ -6,16 +6,17 @@
 
 use crate::bytes::{array, u16_at, u32_at, u64_at};
 use crate::error::{Error, Result};
+use rvf_spec::format::{SEGMENT_MAGIC, SEGMENT_VERSION};
+use rvf_spec::segment::{at, CONTENT_HASH_LEN, LEN};
 pub use rvf_types::SegmentHeader;
 
-pub const HEADER_LEN: u64 = 64;
-use rvf_spec::format::{SEGMENT_MAGIC, SEGMENT_VERSION};
+pub const HEADER_LEN: u64 = LEN as u64;
 
 /// Decode the header at `offset`, checking only that 64 bytes exist, the
 /// magic and the version. Lengths are checked by the caller against its view
 /// of the file.
 pub fn decode_at(data: &[u8], offset: u64) -> Result<SegmentHeader> {
-    let b: [u8; 64] = array(data, offset).ok_or(Error::TruncatedHeader { offset })?;
+    let b: [u8; LEN] = array(data, offset).ok_or(Error::TruncatedHeader { offset })?;
     let h = decode(&b);
     if h.magic != SEGMENT_MAGIC {
         return Err(Error::BadMagic {
@@ -32,55 +33,56 @@ pub fn decode_at(data: &[u8], offset: u64) -> Result<SegmentHeader> {
     Ok(h)
 }
 
-/// Decode 64 bytes into a header without judging it.
-pub fn decode(b: &[u8; 64]) -> SegmentHeader {
+/// Decode 64 bytes into a header without judging it (offsets: `rvf_spec::segment`).
+pub fn decode(b: &[u8; LEN]) -> SegmentHeader {
     let b = &b[..];
     // Every read below is in range of the 64-byte array.
-    let u16_ = |o| u16_at(b, o).unwrap_or(0);
-    let u32_ = |o| u32_at(b, o).unwrap_or(0);
-    let u64_ = |o| u64_at(b, o).unwrap_or(0);
+    let u16_ = |o: usize| u16_at(b, o as u64).unwrap_or(0);
+    let u32_ = |o: usize| u32_at(b, o as u64).unwrap_or(0);
+    let u64_ = |o: usize| u64_at(b, o as u64).unwrap_or(0);
     SegmentHeader {
-        magic: u32_(0x00),
-        version: b[0x04],
-        seg_type: b[0x05],
-        flags: u16_(0x06),
-        segment_id: u64_(0x08),
-        payload_length: u64_(0x10),
-        timestamp_ns: u64_(0x18),
-        checksum_algo: b[0x20],
-        compression: b[0x21],
-        reserved_0: u16_(0x22),
-        reserved_1: u32_(0x24),
-        content_hash: array(b, 0x28).unwrap_or([0; 16]),
-        uncompressed_len: u32_(0x38),
-        alignment_pad: u32_(0x3C),
+        magic: u32_(at::MAGIC),
+        version: b[at::VERSION],
+        seg_type: b[at::SEG_TYPE],
+        flags: u16_(at::FLAGS),
+        segment_id: u64_(at::SEGMENT_ID),
+        payload_length: u64_(at::PAYLOAD_LENGTH),
+        timestamp_ns: u64_(at::TIMESTAMP_NS),
+        checksum_algo: b[at::CHECKSUM_ALGO],
+        compression: b[at::COMPRESSION],
+        reserved_0: u16_(at::RESERVED_0),
+        reserved_1: u32_(at::RESERVED_1),
+        content_hash: array(b, at::CONTENT_HASH as u64).unwrap_or([0; CONTENT_HASH_LEN]),
+        uncompressed_len: u32_(at::UNCOMPRESSED_LEN),
+        alignment_pad: u32_(at::ALIGNMENT_PAD),
     }
 }
 
-/// Encode a header to its 64 wire bytes.
-pub fn encode(h: &SegmentHeader) -> [u8; 64] {
-    let mut b = [0u8; 64];
-    b[0x00..0x04].copy_from_slice(&h.magic.to_le_bytes());
-    b[0x04] = h.version;
-    b[0x05] = h.seg_type;
-    b[0x06..0x08].copy_from_slice(&h.flags.to_le_bytes());
-    b[0x08..0x10].copy_from_slice(&h.segment_id.to_le_bytes());
-    b[0x10..0x18].copy_from_slice(&h.payload_length.to_le_bytes());
-    b[0x18..0x20].copy_from_slice(&h.timestamp_ns.to_le_bytes());
-    b[0x20] = h.checksum_algo;
-    b[0x21] = h.compression;
-    b[0x22..0x24].copy_from_slice(&h.reserved_0.to_le_bytes());
-    b[0x24..0x28].copy_from_slice(&h.reserved_1.to_le_bytes());
-    b[0x28..0x38].copy_from_slice(&h.content_hash);
-    b[0x38..0x3C].copy_from_slice(&h.uncompressed_len.to_le_bytes());
-    b[0x3C..0x40].copy_from_slice(&h.alignment_pad.to_le_bytes());
+/// Encode a header to its 64 wire bytes (offsets: `rvf_spec::segment`).
+pub fn encode(h: &SegmentHeader) -> [u8; LEN] {
+    let mut b = [0u8; LEN];
+    let mut put = |o: usize, v: &[u8]| b[o..o + v.len()].copy_from_slice(v);
+    put(at::MAGIC, &h.magic.to_le_bytes());
+    put(at::VERSION, &[h.version]);
+    put(at::SEG_TYPE, &[h.seg_type]);
+    put(at::FLAGS, &h.flags.to_le_bytes());
+    put(at::SEGMENT_ID, &h.segment_id.to_le_bytes());
+    put(at::PAYLOAD_LENGTH, &h.payload_length.to_le_bytes());
+    put(at::TIMESTAMP_NS, &h.timestamp_ns.to_le_bytes());
+    put(at::CHECKSUM_ALGO, &[h.checksum_algo]);
+    put(at::COMPRESSION, &[h.compression]);
+    put(at::RESERVED_0, &h.reserved_0.to_le_bytes());
+    put(at::RESERVED_1, &h.reserved_1.to_le_bytes());
+    put(at::CONTENT_HASH, &h.content_hash);
+    put(at::UNCOMPRESSED_LEN, &h.uncompressed_len.to_le_bytes());
+    put(at::ALIGNMENT_PAD, &h.alignment_pad.to_le_bytes());
     b
 }
 
 /// True when a plausible header (magic + version 1) starts at `offset`.
 pub fn looks_like_header(data: &[u8], offset: u64) -> bool {
     matches!(u32_at(data, offset), Some(SEGMENT_MAGIC))
-        && crate::bytes::range(data, offset + 4, 1) == Some(&[SEGMENT_VERSION][..])
+        && crate::bytes::range(data, offset + at::VERSION as u64, 1) == Some(&[SEGMENT_VERSION][..])
 }
 
 /// Offset one past the payload of the segment at `offset`, checked against

@@ -6,9 +6,14 @@
 //! Never allocates from an unchecked count: every count is bounded by the
 //! bytes that remain in the payload before anything is reserved.
 
-use crate::bytes::Cursor;
+use crate::bytes::{u16_at, u32_at, u64_at, Cursor};
 use alloc::vec::Vec;
 use core::fmt;
+use rvf_spec::manifest::{at, entry};
+pub use rvf_spec::manifest::{
+    DELETED_ID_LEN, DIR_ENTRY_LEN, FIDI_MARKER, FILE_IDENTITY_LEN, FIXED_LEN, SHDG_ENTRY_LEN,
+    SHDG_MARKER,
+};
 
 /// Which rule a manifest payload breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +36,7 @@ impl fmt::Display for ManifestError {
             ManifestError::TooShort { len } => {
                 write!(
                     f,
-                    "payload of {len} bytes is shorter than the 22-byte manifest header"
+                    "payload of {len} bytes is shorter than the {FIXED_LEN}-byte manifest header"
                 )
             }
             ManifestError::Truncated { part } => write!(f, "truncated inside the {part}"),
@@ -43,22 +48,16 @@ impl fmt::Display for ManifestError {
             ManifestError::DeletionCount { count, room } => write!(
                 f,
                 "deletion count {count} needs {} bytes, {room} remain",
-                *count as u64 * 8
+                *count as u64 * DELETED_ID_LEN as u64
             ),
             ManifestError::HashTrailer { count, room } => write!(
                 f,
                 "segment-hash trailer count {count} needs {} bytes, {room} remain",
-                *count as u64 * 24
+                *count as u64 * SHDG_ENTRY_LEN as u64
             ),
         }
     }
 }
-
-pub const FIDI_MARKER: u32 = 0x4649_4449;
-pub const SHDG_MARKER: u32 = 0x4744_4853;
-pub const DIR_ENTRY_LEN: usize = 25;
-pub const FIXED_LEN: usize = 22;
-pub const FILE_IDENTITY_LEN: usize = 68;
 
 /// One directory entry: where a segment's header is and what it holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,33 +141,38 @@ impl Manifest {
             return Err(ManifestError::TooShort { len: payload.len() });
         }
         let cut = |part| ManifestError::Truncated { part };
-        let mut c = Cursor::new(payload);
-        let epoch = c.u32().ok_or(cut("header"))?;
-        let dimension = c.u16().ok_or(cut("header"))?;
-        let total_vectors = c.u64().ok_or(cut("header"))?;
-        let seg_count = c.u32().ok_or(cut("header"))?;
-        let profile_id = c.u8().ok_or(cut("header"))?;
-        let metric_id = c.u8().ok_or(cut("header"))?;
-        c.take(2).ok_or(cut("header"))?;
-        if seg_count as usize > c.remaining() / DIR_ENTRY_LEN {
+        // The fixed header, field by field (rvf_spec::manifest::at); the
+        // length check above puts every field in range.
+        let u16_ = |o: usize| u16_at(payload, o as u64).ok_or(cut("header"));
+        let u32_ = |o: usize| u32_at(payload, o as u64).ok_or(cut("header"));
+        let epoch = u32_(at::EPOCH)?;
+        let dimension = u16_(at::DIMENSION)?;
+        let total_vectors = u64_at(payload, at::TOTAL_VECTORS as u64).ok_or(cut("header"))?;
+        let seg_count = u32_(at::SEG_COUNT)?;
+        let profile_id = payload[at::PROFILE_ID];
+        let metric_id = payload[at::METRIC_ID];
+        let rest = &payload[FIXED_LEN..];
+        if seg_count as usize > rest.len() / DIR_ENTRY_LEN {
             return Err(ManifestError::DirectoryCount {
                 count: seg_count,
-                room: c.remaining(),
+                room: rest.len(),
             });
         }
-        let mut directory = Vec::with_capacity(seg_count as usize);
-        for _ in 0..seg_count {
-            directory.push(DirEntry {
-                segment_id: c.u64().ok_or(cut("directory"))?,
-                offset: c.u64().ok_or(cut("directory"))?,
-                payload_length: c.u64().ok_or(cut("directory"))?,
-                seg_type: c.u8().ok_or(cut("directory"))?,
-            });
-        }
+        let dir_len = seg_count as usize * DIR_ENTRY_LEN;
+        let directory: Vec<DirEntry> = rest[..dir_len]
+            .chunks_exact(DIR_ENTRY_LEN)
+            .map(|e| DirEntry {
+                segment_id: u64_at(e, entry::SEGMENT_ID as u64).unwrap_or(0),
+                offset: u64_at(e, entry::OFFSET as u64).unwrap_or(0),
+                payload_length: u64_at(e, entry::PAYLOAD_LENGTH as u64).unwrap_or(0),
+                seg_type: e[entry::SEG_TYPE],
+            })
+            .collect();
+        let mut c = Cursor::new(&rest[dir_len..]);
         let mut deleted_ids = Vec::new();
         if c.remaining() >= 4 {
             let del_count = c.u32().ok_or(cut("deletion list"))?;
-            if del_count as usize > c.remaining() / 8 {
+            if del_count as usize > c.remaining() / DELETED_ID_LEN {
                 return Err(ManifestError::DeletionCount {
                     count: del_count,
                     room: c.remaining(),
@@ -190,7 +194,7 @@ impl Manifest {
             c.u32();
             let count = c.u32().ok_or(cut("hash trailer"))?;
             // As upstream: a present trailer must consume the payload exactly.
-            if (count as usize).checked_mul(24) != Some(c.remaining()) {
+            if (count as usize).checked_mul(SHDG_ENTRY_LEN) != Some(c.remaining()) {
                 return Err(ManifestError::HashTrailer {
                     count,
                     room: c.remaining(),
@@ -224,20 +228,31 @@ impl Manifest {
     /// Encode in the runtime format (no hash trailer; FIDI when present).
     pub fn encode(&self) -> Vec<u8> {
         let mut p = Vec::with_capacity(
-            FIXED_LEN + self.directory.len() * DIR_ENTRY_LEN + 4 + self.deleted_ids.len() * 8 + 72,
+            FIXED_LEN
+                + self.directory.len() * DIR_ENTRY_LEN
+                + 4
+                + self.deleted_ids.len() * DELETED_ID_LEN
+                + 4
+                + FILE_IDENTITY_LEN,
         );
-        p.extend_from_slice(&self.epoch.to_le_bytes());
-        p.extend_from_slice(&self.dimension.to_le_bytes());
-        p.extend_from_slice(&self.total_vectors.to_le_bytes());
-        p.extend_from_slice(&(self.directory.len() as u32).to_le_bytes());
-        p.push(self.profile_id);
-        p.push(self.metric_id);
-        p.extend_from_slice(&[0, 0]);
+        let mut fixed = [0u8; FIXED_LEN];
+        let mut put = |o: usize, v: &[u8]| fixed[o..o + v.len()].copy_from_slice(v);
+        put(at::EPOCH, &self.epoch.to_le_bytes());
+        put(at::DIMENSION, &self.dimension.to_le_bytes());
+        put(at::TOTAL_VECTORS, &self.total_vectors.to_le_bytes());
+        put(at::SEG_COUNT, &(self.directory.len() as u32).to_le_bytes());
+        put(at::PROFILE_ID, &[self.profile_id]);
+        put(at::METRIC_ID, &[self.metric_id]);
+        p.extend_from_slice(&fixed);
         for e in &self.directory {
-            p.extend_from_slice(&e.segment_id.to_le_bytes());
-            p.extend_from_slice(&e.offset.to_le_bytes());
-            p.extend_from_slice(&e.payload_length.to_le_bytes());
-            p.push(e.seg_type);
+            let mut b = [0u8; DIR_ENTRY_LEN];
+            b[entry::SEGMENT_ID..entry::SEGMENT_ID + 8]
+                .copy_from_slice(&e.segment_id.to_le_bytes());
+            b[entry::OFFSET..entry::OFFSET + 8].copy_from_slice(&e.offset.to_le_bytes());
+            b[entry::PAYLOAD_LENGTH..entry::PAYLOAD_LENGTH + 8]
+                .copy_from_slice(&e.payload_length.to_le_bytes());
+            b[entry::SEG_TYPE] = e.seg_type;
+            p.extend_from_slice(&b);
         }
         p.extend_from_slice(&(self.deleted_ids.len() as u32).to_le_bytes());
         for d in &self.deleted_ids {

@@ -169,7 +169,8 @@ pub fn message(header: &[u8; 64], payload_digest: &[u8; 16]) -> [u8; MESSAGE_LEN
     m[..h].copy_from_slice(&header[..h]);
     m[h..d].copy_from_slice(DOMAIN);
     // The segment id again (header bytes 0x08..0x10).
-    m[d..d + 8].copy_from_slice(&header[0x08..0x10]);
+    let id = rvf_spec::segment::at::SEGMENT_ID;
+    m[d..d + 8].copy_from_slice(&header[id..id + 8]);
     m[d + 8..].copy_from_slice(payload_digest);
     m
 }

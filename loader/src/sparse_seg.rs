@@ -7,29 +7,20 @@
 //! `validate` is the O(nnz) pass (monotone row_ptr, column < cols, finite
 //! values, transpose consistent) that `verify` and global methods run.
 
-use crate::bytes::{align64, range, u32_at, u64_at};
+use crate::bytes::{align64, f64_at, range, u32_at, u64_at};
 use crate::error::{Error, PayloadKind, Result};
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
+use rvf_spec::sparse::{self as spec, at};
 
-pub const SPARSE_MAGIC: [u8; 4] = *b"RVSP";
-pub const SPARSE_VERSION: u16 = 1;
-pub const SPARSE_HEADER_LEN: u64 = 64;
-pub const VALUE_F64: u8 = 1;
-pub const INDEX_U32: u8 = 1;
+pub const SPARSE_MAGIC: [u8; 4] = spec::MAGIC;
+pub const SPARSE_VERSION: u16 = spec::VERSION;
+pub const SPARSE_HEADER_LEN: u64 = spec::HEADER_LEN as u64;
+pub const VALUE_F64: u8 = spec::VALUE_F64;
+pub const INDEX_U32: u8 = spec::INDEX_U32;
 
-/// Header flag bits.
-pub mod flags {
-    /// The matrix is symmetric (the writer checked it).
-    pub const SYMMETRIC: u32 = 1 << 0;
-    /// The transpose (in-adjacency) follows the CSR arrays.
-    pub const HAS_TRANSPOSE: u32 = 1 << 1;
-    /// A right-hand side vector follows.
-    pub const HAS_RHS: u32 = 1 << 2;
-    /// `dominance_margin` holds min_i (|a_ii| - Σ_{j≠i} |a_ij|) / |a_ii|.
-    pub const DOMINANCE_KNOWN: u32 = 1 << 3;
-    pub const KNOWN: u32 = 0xF;
-}
+/// Header flag bits (`rvf_spec::sparse::flags`).
+pub use rvf_spec::sparse::flags;
 
 fn bad(what: &'static str) -> Error {
     Error::BadPayload {
@@ -44,7 +35,8 @@ fn overflow(what: &'static str) -> Error {
     }
 }
 
-/// Which array of the segment.
+/// Which array of the segment; its value is its ABI array id and its
+/// position in the payload (`rvf_spec::sparse::ARRAYS`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum SparseArray {
@@ -71,17 +63,19 @@ impl SparseArray {
         Self::ALL.get(v as usize).copied()
     }
     pub fn name(self) -> &'static str {
-        match self {
-            SparseArray::RowPtr => "row_ptr",
-            SparseArray::ColIdx => "col_idx",
-            SparseArray::Values => "values",
-            SparseArray::Rhs => "rhs",
-            SparseArray::TColPtr => "t_col_ptr",
-            SparseArray::TRowIdx => "t_row_idx",
-            SparseArray::TValues => "t_values",
-        }
+        spec::ARRAYS[self as usize].0
     }
 }
+
+// Each variant is the array of the same position and id in the spec.
+const _: () = {
+    let mut i = 0;
+    while i < SparseArray::ALL.len() {
+        assert!(SparseArray::ALL[i] as u32 == spec::ARRAYS[i].1);
+        i += 1;
+    }
+    assert!(SparseArray::ALL.len() == spec::ARRAYS.len());
+};
 
 /// Shape fields of the header.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -135,46 +129,50 @@ impl SparseLayout {
 }
 
 impl SparseHeader {
-    pub fn encode(&self) -> [u8; 64] {
-        let mut b = [0u8; 64];
-        b[0..4].copy_from_slice(&SPARSE_MAGIC);
-        b[4..6].copy_from_slice(&SPARSE_VERSION.to_le_bytes());
-        b[6] = VALUE_F64;
-        b[7] = INDEX_U32;
-        b[0x08..0x10].copy_from_slice(&self.rows.to_le_bytes());
-        b[0x10..0x18].copy_from_slice(&self.cols.to_le_bytes());
-        b[0x18..0x20].copy_from_slice(&self.nnz.to_le_bytes());
-        b[0x20..0x24].copy_from_slice(&self.flags.to_le_bytes());
-        b[0x28..0x30].copy_from_slice(&self.dominance_margin.to_le_bytes());
+    /// The 64 header bytes (offsets: `rvf_spec::sparse::at`).
+    pub fn encode(&self) -> [u8; spec::HEADER_LEN] {
+        let mut b = [0u8; spec::HEADER_LEN];
+        let mut put = |o: usize, v: &[u8]| b[o..o + v.len()].copy_from_slice(v);
+        put(0, &SPARSE_MAGIC);
+        put(at::VERSION, &SPARSE_VERSION.to_le_bytes());
+        put(at::VALUE_TYPE, &[VALUE_F64]);
+        put(at::INDEX_TYPE, &[INDEX_U32]);
+        put(at::ROWS, &self.rows.to_le_bytes());
+        put(at::COLS, &self.cols.to_le_bytes());
+        put(at::NNZ, &self.nnz.to_le_bytes());
+        put(at::FLAGS, &self.flags.to_le_bytes());
+        put(at::DOMINANCE_MARGIN, &self.dominance_margin.to_le_bytes());
         b
     }
 
     pub fn decode(p: &[u8]) -> Result<SparseHeader> {
         let h = range(p, 0, SPARSE_HEADER_LEN).ok_or(bad("shorter than the 64-byte header"))?;
-        if h[0..4] != SPARSE_MAGIC {
+        if h[..SPARSE_MAGIC.len()] != SPARSE_MAGIC {
             return Err(bad("bad magic (expected \"RVSP\")"));
         }
-        if h[4..6] != SPARSE_VERSION.to_le_bytes() {
+        if h[at::VERSION..at::VERSION + 2] != SPARSE_VERSION.to_le_bytes() {
             return Err(bad("unsupported version"));
         }
-        if h[6] != VALUE_F64 || h[7] != INDEX_U32 {
+        if h[at::VALUE_TYPE] != VALUE_F64 || h[at::INDEX_TYPE] != INDEX_U32 {
             return Err(bad(
                 "unsupported value/index type (need f64 values, u32 indices)",
             ));
         }
-        let flags = u32_at(h, 0x20).unwrap_or(0);
+        let flags = u32_at(h, at::FLAGS as u64).unwrap_or(0);
         if flags & !flags::KNOWN != 0 {
             return Err(bad("unknown flag bits"));
         }
-        if u32_at(h, 0x24) != Some(0) || h[0x30..0x40].iter().any(|&b| b != 0) {
+        if u32_at(h, at::RESERVED as u64) != Some(0)
+            || h[at::RESERVED_TAIL..].iter().any(|&b| b != 0)
+        {
             return Err(bad("reserved header bytes are not zero"));
         }
         Ok(SparseHeader {
-            rows: u64_at(h, 0x08).unwrap_or(0),
-            cols: u64_at(h, 0x10).unwrap_or(0),
-            nnz: u64_at(h, 0x18).unwrap_or(0),
+            rows: u64_at(h, at::ROWS as u64).unwrap_or(0),
+            cols: u64_at(h, at::COLS as u64).unwrap_or(0),
+            nnz: u64_at(h, at::NNZ as u64).unwrap_or(0),
             flags,
-            dominance_margin: f64::from_le_bytes(h[0x28..0x30].try_into().unwrap_or([0; 8])),
+            dominance_margin: f64_at(h, at::DOMINANCE_MARGIN as u64).unwrap_or(0.0),
         })
     }
 }

@@ -6,8 +6,9 @@
 
 use crate::bytes::{range, u16_at, u32_at, u64_at};
 use crate::error::{Error, PayloadKind, Result};
+use rvf_spec::vectors::{at, stride, HEADER_LEN, ID_LEN, VALUE_LEN};
 
-pub const VEC_HEADER_LEN: u64 = 6;
+pub const VEC_HEADER_LEN: u64 = HEADER_LEN as u64;
 
 /// A view of a runtime-format vector segment.
 #[derive(Clone, Copy, Debug)]
@@ -24,9 +25,10 @@ impl<'a> VectorSegment<'a> {
             kind: PayloadKind::Vectors,
             what,
         };
-        let dim = u16_at(payload, 0).ok_or(bad("shorter than the 6-byte header"))?;
-        let count = u32_at(payload, 2).ok_or(bad("shorter than the 6-byte header"))?;
-        let stride = 8 + 4 * dim as u64;
+        let dim = u16_at(payload, at::DIM as u64).ok_or(bad("shorter than the 6-byte header"))?;
+        let count =
+            u32_at(payload, at::COUNT as u64).ok_or(bad("shorter than the 6-byte header"))?;
+        let stride = stride(dim) as u64;
         let need = (count as u64)
             .checked_mul(stride)
             .and_then(|x| x.checked_add(VEC_HEADER_LEN))
@@ -45,7 +47,7 @@ impl<'a> VectorSegment<'a> {
     }
 
     pub fn stride(&self) -> usize {
-        8 + 4 * self.dim as usize
+        stride(self.dim)
     }
 
     /// Raw bytes of all rows (for host functions that serve ranges).
@@ -60,10 +62,10 @@ impl<'a> VectorSegment<'a> {
 
     /// Values of row `i`, decoded.
     pub fn values(&self, i: u32) -> Option<impl Iterator<Item = f32> + 'a> {
-        let off = i as u64 * self.stride() as u64 + 8;
-        let b = range(self.rows, off, 4 * self.dim as u64)?;
+        let off = i as u64 * self.stride() as u64 + ID_LEN as u64;
+        let b = range(self.rows, off, (VALUE_LEN * self.dim as usize) as u64)?;
         Some(
-            b.chunks_exact(4)
+            b.chunks_exact(VALUE_LEN)
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
         )
     }

@@ -18,13 +18,14 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 use rvf_spec::format::CompressionAlgo;
 pub use rvf_spec::format::{WasmHeader, WASM_MAGIC};
+use rvf_spec::wasm_header;
 
-pub const WASM_HEADER_LEN: usize = 64;
+pub const WASM_HEADER_LEN: usize = wasm_header::LEN;
 
 /// The largest module [`WasmSegment::bytecode_hash_status`] decompresses
 /// to judge its hash (hosts pass their own, smaller, module limit to
 /// [`WasmSegment::code`]).
-pub const MAX_DECOMPRESSED: usize = 64 << 20;
+pub const MAX_DECOMPRESSED: usize = wasm_header::MAX_DECOMPRESSED;
 
 fn bad(what: &'static str) -> Error {
     Error::BadPayload {
@@ -67,12 +68,12 @@ impl BytecodeHashStatus {
 impl<'a> WasmSegment<'a> {
     /// Decode and structurally check a WASM segment payload.
     pub fn parse(payload: &'a [u8]) -> Result<Self> {
-        let hb: &[u8; 64] = payload
+        let hb: &[u8; WASM_HEADER_LEN] = payload
             .get(..WASM_HEADER_LEN)
             .and_then(|s| s.try_into().ok())
             .ok_or(bad("shorter than the 64-byte WasmHeader"))?;
         let header = WasmHeader::from_bytes(hb).map_err(|_| bad("bad WasmHeader magic"))?;
-        if header.header_version != 1 {
+        if header.header_version != wasm_header::VERSION {
             return Err(bad("unsupported WasmHeader version"));
         }
         let bytecode = &payload[WASM_HEADER_LEN..];
@@ -143,10 +144,13 @@ impl<'a> WasmSegment<'a> {
 }
 
 /// Judge a stored 32-byte bytecode hash against `bytecode`.
-pub fn bytecode_hash_status(stored: &[u8; 32], bytecode: &[u8]) -> BytecodeHashStatus {
+pub fn bytecode_hash_status(
+    stored: &[u8; wasm_header::BYTECODE_HASH_LEN],
+    bytecode: &[u8],
+) -> BytecodeHashStatus {
     if stored.iter().all(|&b| b == 0) {
         BytecodeHashStatus::NotSet
-    } else if shake256::<32>(bytecode) == *stored {
+    } else if shake256::<{ wasm_header::BYTECODE_HASH_LEN }>(bytecode) == *stored {
         BytecodeHashStatus::Verified
     } else if upstream_fold(bytecode) == *stored {
         BytecodeHashStatus::UpstreamFold

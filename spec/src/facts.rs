@@ -112,6 +112,234 @@ fn fields(j: &mut Json, key: &str, table: &[(&str, usize, FieldType)]) {
     j.close(']');
 }
 
+/// `Params::default()`, field by field: its encoding read back through
+/// [`abi::PARAMS_FIELDS`], so the values are the codec's own.
+fn params_defaults(j: &mut Json) {
+    let b = abi::Params::default().encode();
+    let word = |off: usize, n: usize| {
+        let mut w = [0u8; 8];
+        w[..n].copy_from_slice(&b[off..off + n]);
+        u64::from_le_bytes(w)
+    };
+    j.open(Some("params_defaults"), '{');
+    for (name, off, t) in abi::PARAMS_FIELDS {
+        let v = word(off, t.size());
+        match t {
+            FieldType::F64 => j.num(Some(name), f64::from_bits(v)),
+            FieldType::I32 => j.num(Some(name), v as u32 as i32),
+            // u64 defaults are exact JSON numbers (a test keeps them below 2^53).
+            FieldType::U32 | FieldType::U64 => j.num(Some(name), v),
+        }
+    }
+    j.close('}');
+}
+
+/// A flat object of numbers.
+fn numbers(j: &mut Json, key: &str, items: &[(&str, u64)]) {
+    j.open(Some(key), '{');
+    for (k, v) in items {
+        j.num(Some(k), v);
+    }
+    j.close('}');
+}
+
+/// Rows of (name, params, results), the value types by name.
+fn signatures(j: &mut Json, key: &str, table: &[(&str, &[interp::ValType], &[interp::ValType])]) {
+    let types = |ts: &[interp::ValType]| {
+        let mut s = String::from("[");
+        for (i, t) in ts.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            s.push_str(&quoted(t.name()));
+        }
+        s.push(']');
+        s
+    };
+    j.open(Some(key), '[');
+    for (name, params, results) in table {
+        j.row(&[
+            ("name", quoted(name)),
+            ("params", types(params)),
+            ("results", types(results)),
+        ]);
+    }
+    j.close(']');
+}
+
+/// The names of the feature bits set in `bits`, in bit order.
+fn feature_names(j: &mut Json, key: &str, bits: u16) {
+    j.open(Some(key), '[');
+    for (bit, name) in format::FEATURES {
+        if bits & bit != 0 {
+            j.str(None, name);
+        }
+    }
+    j.close(']');
+}
+
+/// The byte layouts of the file format.
+fn layouts(j: &mut Json) {
+    use crate::{manifest as m, meta, segment, sparse, vectors, wasm_header as w};
+    let n = |x: usize| x as u64;
+    j.open(Some("layouts"), '{');
+
+    j.open(Some("segment_header"), '{');
+    for (name, off) in segment::FIELDS {
+        j.num(Some(name), off);
+    }
+    j.num(Some("content_hash_len"), segment::CONTENT_HASH_LEN);
+    j.close('}');
+
+    j.open(Some("manifest"), '{');
+    j.num(Some("fixed_len"), m::FIXED_LEN);
+    for (k, v) in [
+        ("epoch", m::at::EPOCH),
+        ("dimension", m::at::DIMENSION),
+        ("total_vectors", m::at::TOTAL_VECTORS),
+        ("seg_count", m::at::SEG_COUNT),
+        ("profile_id", m::at::PROFILE_ID),
+        ("metric_id", m::at::METRIC_ID),
+    ] {
+        j.num(Some(k), v);
+    }
+    j.num(Some("dir_entry_len"), m::DIR_ENTRY_LEN);
+    numbers(
+        j,
+        "entry",
+        &[
+            ("segment_id", n(m::entry::SEGMENT_ID)),
+            ("offset", n(m::entry::OFFSET)),
+            ("payload_length", n(m::entry::PAYLOAD_LENGTH)),
+            ("seg_type", n(m::entry::SEG_TYPE)),
+        ],
+    );
+    j.num(Some("deleted_id_len"), m::DELETED_ID_LEN);
+    j.num(Some("fidi_marker"), m::FIDI_MARKER);
+    j.num(Some("file_identity_len"), m::FILE_IDENTITY_LEN);
+    j.num(Some("shdg_marker"), m::SHDG_MARKER);
+    j.num(Some("shdg_entry_len"), m::SHDG_ENTRY_LEN);
+    j.close('}');
+
+    numbers(
+        j,
+        "scan",
+        &[
+            ("heavy_payload", m::scan::HEAVY_PAYLOAD),
+            ("max_heavy_attempts", m::scan::MAX_HEAVY_ATTEMPTS.into()),
+            ("budget_bytes", m::scan::BUDGET_BYTES),
+            ("byte_scan_window", m::scan::BYTE_SCAN_WINDOW),
+        ],
+    );
+
+    j.open(Some("wasm_header"), '{');
+    j.num(Some("len"), w::LEN);
+    for (name, off) in w::FIELDS {
+        j.num(Some(name), off);
+    }
+    j.num(Some("bytecode_hash_len"), w::BYTECODE_HASH_LEN);
+    j.num(Some("version"), w::VERSION);
+    j.num(Some("max_decompressed"), w::MAX_DECOMPRESSED);
+    j.close('}');
+
+    j.open(Some("sparse"), '{');
+    j.num(Some("header_len"), sparse::HEADER_LEN);
+    j.str(
+        Some("magic"),
+        core::str::from_utf8(&sparse::MAGIC).unwrap_or_default(),
+    );
+    j.num(Some("version"), sparse::VERSION);
+    j.num(Some("value_f64"), sparse::VALUE_F64);
+    j.num(Some("index_u32"), sparse::INDEX_U32);
+    numbers(
+        j,
+        "at",
+        &[
+            ("version", n(sparse::at::VERSION)),
+            ("value_type", n(sparse::at::VALUE_TYPE)),
+            ("index_type", n(sparse::at::INDEX_TYPE)),
+            ("rows", n(sparse::at::ROWS)),
+            ("cols", n(sparse::at::COLS)),
+            ("nnz", n(sparse::at::NNZ)),
+            ("flags", n(sparse::at::FLAGS)),
+            ("reserved", n(sparse::at::RESERVED)),
+            ("dominance_margin", n(sparse::at::DOMINANCE_MARGIN)),
+            ("reserved_tail", n(sparse::at::RESERVED_TAIL)),
+        ],
+    );
+    numbers(
+        j,
+        "flags",
+        &[
+            ("symmetric", sparse::flags::SYMMETRIC.into()),
+            ("has_transpose", sparse::flags::HAS_TRANSPOSE.into()),
+            ("has_rhs", sparse::flags::HAS_RHS.into()),
+            ("dominance_known", sparse::flags::DOMINANCE_KNOWN.into()),
+            ("known", sparse::flags::KNOWN.into()),
+        ],
+    );
+    j.open(Some("arrays"), '[');
+    for (name, _) in sparse::ARRAYS {
+        j.str(None, name);
+    }
+    j.close(']');
+    j.close('}');
+
+    numbers(
+        j,
+        "vec",
+        &[
+            ("header_len", n(vectors::HEADER_LEN)),
+            ("dim", n(vectors::at::DIM)),
+            ("count", n(vectors::at::COUNT)),
+            ("id_len", n(vectors::ID_LEN)),
+            ("value_len", n(vectors::VALUE_LEN)),
+        ],
+    );
+
+    j.open(Some("meta"), '{');
+    let text = |b: &'static [u8]| core::str::from_utf8(b).unwrap_or_default();
+    j.str(Some("magic"), text(meta::META_MAGIC));
+    j.str(Some("done_magic"), text(meta::META_COMPLETE_MAGIC));
+    j.num(Some("footer_len"), meta::META_COMPLETION_FOOTER_SIZE);
+    j.num(Some("version"), meta::META_VERSION);
+    j.num(Some("full_snapshot"), meta::META_FLAG_FULL_SNAPSHOT);
+    j.num(Some("max_fields"), meta::MAX_META_FIELDS);
+    j.num(Some("max_records"), meta::MAX_META_RECORDS);
+    j.num(Some("max_name"), meta::MAX_META_NAME_BYTES);
+    j.num(Some("max_value"), meta::MAX_META_VALUE_BYTES);
+    j.num(Some("max_decoded"), meta::MAX_META_DECODED_BYTES);
+    j.close('}');
+
+    j.close('}');
+}
+
+/// The sandbox's contract with a module.
+fn sandbox(j: &mut Json) {
+    use crate::sandbox::{self as s, limits as l};
+    j.open(Some("sandbox"), '{');
+    numbers(
+        j,
+        "limits",
+        &[
+            ("fuel", l::FUEL),
+            ("max_memory_bytes", l::MAX_MEMORY_BYTES),
+            ("max_recursion", l::MAX_RECURSION as u64),
+            ("max_table_elements", l::MAX_TABLE_ELEMENTS.into()),
+            ("max_module_bytes", l::MAX_MODULE_BYTES as u64),
+            ("max_result_bytes", l::MAX_RESULT_BYTES),
+            ("max_degree_ids", l::MAX_DEGREE_IDS.into()),
+        ],
+    );
+    j.str(Some("import_module"), s::IMPORT_MODULE);
+    signatures(j, "imports", &s::IMPORTS);
+    j.str(Some("memory"), s::export::MEMORY);
+    signatures(j, "exports", &s::EXPORTS);
+    feature_names(j, "engine_features", s::ENGINE_FEATURES);
+    feature_names(j, "engine_optional_features", s::ENGINE_OPTIONAL_FEATURES);
+    j.close('}');
+}
+
 /// All facts as a JSON document.
 pub fn json() -> String {
     let mut j = Json {
@@ -131,6 +359,7 @@ pub fn json() -> String {
     j.num(Some("flag_precondition"), abi::FLAG_PRECONDITION);
     fields(&mut j, "params_fields", &abi::PARAMS_FIELDS);
     fields(&mut j, "report_fields", &abi::REPORT_FIELDS);
+    params_defaults(&mut j);
     j.open(Some("result_kinds"), '{');
     j.num(Some("dense_f64"), abi::result_kind::DENSE_F64);
     j.num(Some("pairs"), abi::result_kind::PAIRS);
@@ -273,26 +502,7 @@ pub fn json() -> String {
     j.num(Some("major"), interp::MAJOR);
     j.str(Some("memory"), interp::export::MEMORY);
     j.str(Some("stack_pointer"), interp::export::STACK_POINTER);
-    j.open(Some("functions"), '[');
-    for (name, params, results) in interp::FUNCTIONS {
-        let types = |ts: &[interp::ValType]| {
-            let mut s = String::from("[");
-            for (i, t) in ts.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                s.push_str(&quoted(t.name()));
-            }
-            s.push(']');
-            s
-        };
-        j.row(&[
-            ("name", quoted(name)),
-            ("params", types(params)),
-            ("results", types(results)),
-        ]);
-    }
-    j.close(']');
+    signatures(&mut j, "functions", &interp::FUNCTIONS);
     j.open(Some("status"), '[');
     for code in interp::status::ALL {
         j.row(&[
@@ -341,6 +551,9 @@ pub fn json() -> String {
         j.num(Some("max_total_bytes"), l::MAX_TOTAL_BYTES);
     }
     j.close('}');
+
+    layouts(&mut j);
+    sandbox(&mut j);
 
     j.open(Some("exit"), '[');
     for e in Exit::ALL {

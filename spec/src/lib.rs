@@ -10,6 +10,8 @@
 //!   layouts with their codecs, status codes with their messages, array
 //!   ids, info keys, adjacency sets, metrics, result kinds;
 //! - [`layout`]: the `Params` and `Report` byte layouts (re-exported by `abi`);
+//! - [`sandbox`]: the sandbox's contract with a module: default limits, the
+//!   `rvf` imports and the exports with their types, the engine features;
 //! - [`results`]: decoding the result bytes a run returns;
 //! - [`source`]: what the four `rvf` host functions mean, as the
 //!   `DataSource` trait the kernel reads through and `ArraySource`, the
@@ -20,6 +22,10 @@
 //! - [`format`] (feature `format`): segment types, WASM roles, targets and
 //!   feature bits (from `rvf_types`, re-exported here) and every name shown
 //!   for them, plus rvf-boot's own segment types and checksum names;
+//! - byte layouts of the file: [`segment`] (the segment header) and
+//!   [`wasm_header`] (both feature `format`: upstream's types), [`manifest`]
+//!   (with the tail scan's bounds), [`sparse`], [`vectors`], and [`meta`]
+//!   (upstream's RVFMETA constants, feature `format`);
 //! - [`exit`]: the exit codes of every front end and what maps to them;
 //! - [`hex`]: the one hex encoding of digests.
 //!
@@ -41,8 +47,18 @@ pub mod hex;
 pub mod interp;
 pub mod labels;
 pub mod layout;
+pub mod manifest;
+#[cfg(feature = "format")]
+pub mod meta;
 pub mod results;
 pub mod rules;
+pub mod sandbox;
+#[cfg(feature = "format")]
+pub mod segment;
 #[cfg(feature = "format")]
 pub mod signing;
 pub mod source;
+pub mod sparse;
+pub mod vectors;
+#[cfg(feature = "format")]
+pub mod wasm_header;

@@ -20,8 +20,10 @@ pub const AT_SIG_ALGO: usize = 0;
 pub const AT_SIG_LENGTH: usize = 2;
 pub const AT_SIGNATURE: usize = 4;
 /// The signed message starts with the header's bytes up to and including
-/// the content hash.
-pub const SIGNED_HEADER_LEN: usize = 0x38;
+/// the content hash (0x38 bytes).
+pub const SIGNED_HEADER_LEN: usize =
+    crate::segment::at::CONTENT_HASH + crate::segment::CONTENT_HASH_LEN;
+const _: () = assert!(SIGNED_HEADER_LEN == 0x38);
 /// Then this domain string, the segment id (u64 LE), and SHAKE-256/128 of
 /// the payload.
 pub const DOMAIN: &[u8; 14] = b"RVF-v1-segment";

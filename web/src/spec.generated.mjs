@@ -42,6 +42,25 @@ export default {
       {"name": "result_count", "offset": 52, "type": "u32"},
       {"name": "detail", "offset": 56, "type": "u32"}
     ],
+    "params_defaults": {
+      "version": 1,
+      "method": 0,
+      "tol": 0.00000001,
+      "max_iter": 10000,
+      "flags": 0,
+      "alpha": 0.15,
+      "epsilon": 0.0001,
+      "seed": 0,
+      "source": 0,
+      "target": 0,
+      "k": 10,
+      "metric": 0,
+      "work_budget": 0,
+      "num_walks": 10000,
+      "input_ptr": 0,
+      "input_len": 0,
+      "min_margin": 0.01
+    },
     "result_kinds": {
       "dense_f64": 0,
       "pairs": 1
@@ -262,6 +281,165 @@ export default {
     "max_label_bytes": 1024,
     "max_entry_bytes": 16777216,
     "max_total_bytes": 67108864
+  },
+  "layouts": {
+    "segment_header": {
+      "magic": 0,
+      "version": 4,
+      "seg_type": 5,
+      "flags": 6,
+      "segment_id": 8,
+      "payload_length": 16,
+      "timestamp_ns": 24,
+      "checksum_algo": 32,
+      "compression": 33,
+      "reserved_0": 34,
+      "reserved_1": 36,
+      "content_hash": 40,
+      "uncompressed_len": 56,
+      "alignment_pad": 60,
+      "content_hash_len": 16
+    },
+    "manifest": {
+      "fixed_len": 22,
+      "epoch": 0,
+      "dimension": 4,
+      "total_vectors": 6,
+      "seg_count": 14,
+      "profile_id": 18,
+      "metric_id": 19,
+      "dir_entry_len": 25,
+      "entry": {
+        "segment_id": 0,
+        "offset": 8,
+        "payload_length": 16,
+        "seg_type": 24
+      },
+      "deleted_id_len": 8,
+      "fidi_marker": 1179206729,
+      "file_identity_len": 68,
+      "shdg_marker": 1195657299,
+      "shdg_entry_len": 24
+    },
+    "scan": {
+      "heavy_payload": 4096,
+      "max_heavy_attempts": 256,
+      "budget_bytes": 16777216,
+      "byte_scan_window": 67108864
+    },
+    "wasm_header": {
+      "len": 64,
+      "magic": 0,
+      "header_version": 4,
+      "role": 6,
+      "target": 7,
+      "required_features": 8,
+      "export_count": 10,
+      "bytecode_size": 12,
+      "compressed_size": 16,
+      "compression": 20,
+      "min_memory_pages": 21,
+      "max_memory_pages": 22,
+      "table_count": 23,
+      "bytecode_hash": 24,
+      "bootstrap_priority": 56,
+      "interpreter_type": 57,
+      "reserved": 58,
+      "bytecode_hash_len": 32,
+      "version": 1,
+      "max_decompressed": 67108864
+    },
+    "sparse": {
+      "header_len": 64,
+      "magic": "RVSP",
+      "version": 1,
+      "value_f64": 1,
+      "index_u32": 1,
+      "at": {
+        "version": 4,
+        "value_type": 6,
+        "index_type": 7,
+        "rows": 8,
+        "cols": 16,
+        "nnz": 24,
+        "flags": 32,
+        "reserved": 36,
+        "dominance_margin": 40,
+        "reserved_tail": 48
+      },
+      "flags": {
+        "symmetric": 1,
+        "has_transpose": 2,
+        "has_rhs": 4,
+        "dominance_known": 8,
+        "known": 15
+      },
+      "arrays": [
+        "row_ptr",
+        "col_idx",
+        "values",
+        "rhs",
+        "t_col_ptr",
+        "t_row_idx",
+        "t_values"
+      ]
+    },
+    "vec": {
+      "header_len": 6,
+      "dim": 0,
+      "count": 2,
+      "id_len": 8,
+      "value_len": 4
+    },
+    "meta": {
+      "magic": "RVFMETA\u0000",
+      "done_magic": "RVFDONE\u0000",
+      "footer_len": 40,
+      "version": 1,
+      "full_snapshot": 1,
+      "max_fields": 65536,
+      "max_records": 16777216,
+      "max_name": 4096,
+      "max_value": 16777216,
+      "max_decoded": 268435456
+    }
+  },
+  "sandbox": {
+    "limits": {
+      "fuel": 20000000000,
+      "max_memory_bytes": 1073741824,
+      "max_recursion": 1024,
+      "max_table_elements": 10000,
+      "max_module_bytes": 8388608,
+      "max_result_bytes": 1073741824,
+      "max_degree_ids": 1048576
+    },
+    "import_module": "rvf",
+    "imports": [
+      {"name": "info", "params": ["i32"], "results": ["i64"]},
+      {"name": "read", "params": ["i32", "i64", "i32", "i32"], "results": ["i32"]},
+      {"name": "row", "params": ["i32", "i32", "i32", "i32", "i32"], "results": ["i64"]},
+      {"name": "degrees", "params": ["i32", "i32", "i32", "i32"], "results": ["i32"]}
+    ],
+    "memory": "memory",
+    "exports": [
+      {"name": "rvf_abi_version", "params": [], "results": ["i32"]},
+      {"name": "rvf_alloc", "params": ["i32"], "results": ["i32"]},
+      {"name": "rvf_set_params", "params": ["i32", "i32"], "results": ["i32"]},
+      {"name": "rvf_run", "params": [], "results": ["i32"]},
+      {"name": "rvf_result_ptr", "params": [], "results": ["i32"]},
+      {"name": "rvf_result_len", "params": [], "results": ["i32"]},
+      {"name": "rvf_report_ptr", "params": [], "results": ["i32"]}
+    ],
+    "engine_features": [
+      "bulk-memory",
+      "multi-value",
+      "reference-types",
+      "tail-call"
+    ],
+    "engine_optional_features": [
+      "simd"
+    ]
   },
   "exit": [
     {"code": 0, "name": "ok", "meaning": "success"},
