@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Build the interpreter module reproducibly:
-#   bootstrap/dist/interp.wasm  wasm32v1-none (pure Wasm 1.0: MVP + mutable
-#                               globals), runs kernels of features 0x2E (no SIMD)
+# Build the bootstrap modules reproducibly:
+#   bootstrap/dist/interp.wasm    wasm32v1-none (pure Wasm 1.0: MVP + mutable
+#                                 globals), runs kernels of features 0x2E (no SIMD)
+#   bootstrap/dist/combined.wasm  the same, feature `combined`: the baseline
+#                                 kernel (microkernel/dist/solver-baseline.wasm)
+#                                 built in, the solver ABI outside (role Combined)
 # Like microkernel/build.sh: --locked, paths remapped, no debug info, so the
 # bytes depend only on the source, bootstrap/Cargo.lock and the toolchain
 # pinned in rust-toolchain.toml.
@@ -11,13 +14,16 @@
 # - A 32 KiB shadow stack (-zstack-size): wasm-ld puts it below the data, so
 #   an overflow traps instead of corrupting data. Measured use is 6-10 KB
 #   (wasmi and wasmparser keep their stacks on the heap); 8 KiB fails.
-# - __stack_pointer is exported: with the memory, it is all the module's
-#   state, so a host can snapshot an instance after loading a kernel
-#   (docs/ABI.md "Interpreter ABI").
+# - The interpreter module exports __stack_pointer: with the memory, it is
+#   all the module's state, so a host can snapshot an instance after loading
+#   a kernel (docs/ABI.md "Interpreter ABI"). The Combined module exports
+#   exactly the solver ABI, so not it.
 # - Crate metadata made of names alone (bootstrap/rustc-wrapper.sh): cargo
 #   would hash the absolute paths of ../interpreter and ../spec into it.
 # - No SIMD build: wasmi's SIMD adds ~40 KiB compressed (over the budget) for
 #   little gain in the nested setting; the module runs the baseline kernel.
+# - One target directory per build: the two feature sets never overwrite
+#   each other's output.
 # Usage: bootstrap/build.sh [OUT_DIR]   (default bootstrap/dist)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +31,17 @@ root=$(pwd)
 out=${1:-$root/bootstrap/dist}
 mkdir -p "$out"
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
-flags="-C link-arg=-zstack-size=32768 -C link-arg=--export=__stack_pointer --remap-path-prefix=$root=/rvf-boot --remap-path-prefix=$cargo_home=/cargo -C debuginfo=0"
-RUSTC_WRAPPER="$root/bootstrap/rustc-wrapper.sh" RUSTFLAGS="$flags" cargo build --locked -q --manifest-path "$root/bootstrap/Cargo.toml" \
-  --release --target wasm32v1-none --target-dir "$root/target/bootstrap"
-cp "$root/target/bootstrap/wasm32v1-none/release/rvf_interp.wasm" "$out/interp.wasm"
-echo "$out/interp.wasm: $(wc -c < "$out/interp.wasm") bytes"
+common="-C link-arg=-zstack-size=32768"
+paths="--remap-path-prefix=$root=/rvf-boot --remap-path-prefix=$cargo_home=/cargo -C debuginfo=0"
+build() { # NAME EXTRA_RUSTFLAGS CARGO_ARGS...
+  local name=$1 dir=$root/target/bootstrap flags="$common${2:+ $2} $paths"
+  [ "$name" = interp ] || dir=$dir-$name
+  shift 2
+  RUSTC_WRAPPER="$root/bootstrap/rustc-wrapper.sh" RUSTFLAGS="$flags" cargo build --locked -q --manifest-path "$root/bootstrap/Cargo.toml" \
+    --release --target wasm32v1-none --target-dir "$dir" "$@"
+  cp "$dir/wasm32v1-none/release/rvf_interp.wasm" "$out/$name.wasm"
+  echo "$out/$name.wasm: $(wc -c < "$out/$name.wasm") bytes"
+}
+build interp "-C link-arg=--export=__stack_pointer"
+# Exactly the solver ABI's exports: no __stack_pointer.
+build combined "" --features combined

@@ -179,3 +179,230 @@ fn the_interpreter_is_code_from_the_file_and_checked_as_such() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(json(&o)["selection"]["via"], "interpreter");
 }
+
+/// The sample data of `booted`, with the Combined module as its only code.
+fn combined_only(dir: &Path) -> PathBuf {
+    let p = dir.join("combined.rvf");
+    let o = run(&[
+        "create",
+        s(&p),
+        "--matrix",
+        s(&sample("poisson16.mtx")),
+        "--rhs",
+        s(&sample("poisson16_rhs.txt")),
+        "--with-transpose",
+        "--vectors",
+        s(&sample("points.fvecs")),
+        "--bootstrap=combined",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    p
+}
+
+/// The same data with the two kernels (and no bootstrap module).
+fn kernels_only(dir: &Path) -> PathBuf {
+    let p = dir.join("kernels.rvf");
+    pack(
+        &p,
+        &[
+            "--matrix",
+            s(&sample("poisson16.mtx")),
+            "--rhs",
+            s(&sample("poisson16_rhs.txt")),
+            "--with-transpose",
+            "--vectors",
+            s(&sample("points.fvecs")),
+        ],
+    );
+    p
+}
+
+#[test]
+fn a_combined_file_runs_every_method_with_the_baseline_kernels_bits() {
+    let d = tempfile::tempdir().unwrap();
+    let (c, k) = (combined_only(d.path()), kernels_only(d.path()));
+    let methods: [&[&str]; 6] = [
+        &["cg"],
+        &["jacobi"],
+        &["ppr-forward", "--source", "3", "--epsilon", "1e-7"],
+        &["ppr-backward", "--target", "5", "--epsilon", "1e-7"],
+        &[
+            "walk-estimate",
+            "--source",
+            "1",
+            "--target",
+            "9",
+            "--walks",
+            "2000",
+            "--seed",
+            "11",
+        ],
+        &["knn", "--query-index", "17", "--k", "5"],
+    ];
+    for m in methods {
+        let go = |f: &Path, extra: &[&str]| {
+            let mut a = vec!["run", s(f)];
+            a.extend_from_slice(m);
+            a.extend_from_slice(extra);
+            a.push("--json");
+            let o = run(&a);
+            assert!(o.status.success(), "{m:?} {extra:?}: {}", stderr(&o));
+            json(&o)
+        };
+        // The Combined module holds the baseline kernel: compare with it
+        // run directly (a host without any proposal picks it).
+        let direct = go(&k, &["--host-features", "none"]);
+        let combined = go(&c, &[]);
+        assert_eq!(direct["output_digest"], combined["output_digest"], "{m:?}");
+        assert_eq!(direct["report"], combined["report"], "{m:?}");
+        assert_eq!(direct["results"], combined["results"], "{m:?}");
+        assert_eq!(direct["host_calls"], combined["host_calls"], "{m:?}");
+        assert_eq!(direct["rows_served"], combined["rows_served"], "{m:?}");
+        assert_eq!(direct["bytes_served"], combined["bytes_served"], "{m:?}");
+        assert_eq!(combined["selection"]["via"], "direct");
+        let chosen = |v: &serde_json::Value| {
+            v["selection"]["candidates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["selected"] == true)
+                .unwrap()["role"]
+                .clone()
+        };
+        assert_eq!(chosen(&combined), "combined", "{m:?}");
+        assert_eq!(chosen(&direct), "microkernel", "{m:?}");
+        // The fuel is the module's (wasmi inside included), not the
+        // kernel's: always more.
+        assert!(
+            combined["fuel_used"].as_u64().unwrap() > direct["fuel_used"].as_u64().unwrap(),
+            "{m:?}"
+        );
+    }
+}
+
+#[test]
+fn a_combined_file_is_self_contained_and_self_bootstrapping() {
+    let d = tempfile::tempdir().unwrap();
+    let f = combined_only(d.path());
+    assert!(rvf_runtime::RvfStore::open_readonly(&f)
+        .unwrap()
+        .is_self_bootstrapping());
+    let v = json(&run(&["select", s(&f), "--json"]));
+    assert_eq!(v["bootstrap"]["chain"], "self-contained");
+    assert_eq!(v["bootstrap"]["self_bootstrapping"], true);
+    let seg = v["bootstrap"]["combined"].clone();
+    assert_eq!(v["selected_segment"], seg);
+    let o = run(&["select", s(&f), "--explain"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!(
+            "bootstrap chain: self-contained (the Combined module, segment {seg}"
+        )),
+        "{}",
+        stdout(&o)
+    );
+    // One WASM segment: role combined, wasmi-compatible, ZSTD, priority
+    // 128; it extracts to the committed module.
+    let v = json(&run(&["inspect", s(&f), "--json"]));
+    let wasm: Vec<_> = v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["detail"]["role"].is_string())
+        .collect();
+    assert_eq!(wasm.len(), 1, "{wasm:?}");
+    let seg = wasm[0];
+    assert_eq!(seg["detail"]["role"], "combined");
+    assert_eq!(seg["detail"]["compression"], "ZSTD");
+    assert_eq!(seg["detail"]["interpreter_type"], 3);
+    assert_eq!(seg["detail"]["bootstrap_priority"], 128);
+    let out = d.path().join("combined.wasm");
+    let i = seg["index"].to_string();
+    assert!(run(&["extract", s(&f), "--segment", &i, "-o", s(&out)])
+        .status
+        .success());
+    assert_eq!(
+        std::fs::read(out).unwrap(),
+        std::fs::read(root().join("bootstrap/dist/combined.wasm")).unwrap()
+    );
+    // It carries no interpreter: a two-stage run is refused.
+    let o = run(&["run", s(&f), "cg", "--via", "interpreter"]);
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+}
+
+#[test]
+fn append_bootstrap_combined_adds_it_behind_the_kernels() {
+    let d = tempfile::tempdir().unwrap();
+    let f = karate(d.path());
+    let o = run(&["append", s(&f), "--bootstrap=combined"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(rvf_runtime::RvfStore::open_readonly(&f)
+        .unwrap()
+        .is_self_bootstrapping());
+    let v = json(&run(&["select", s(&f), "--json"]));
+    assert_eq!(v["bootstrap"]["chain"], "self-contained");
+    // The kernels (priority 0) still run first; the Combined module is a
+    // candidate behind them.
+    let cands = v["candidates"].as_array().unwrap();
+    let sel = cands.iter().find(|c| c["selected"] == true).unwrap();
+    assert_eq!(sel["role"], "microkernel");
+    assert!(cands.iter().any(|c| c["role"] == "combined"));
+    // Forced, it runs and agrees with the baseline kernel.
+    let seg = v["bootstrap"]["combined"].to_string();
+    let go = |extra: &[&str]| {
+        let mut a = vec!["run", s(&f), "ppr-forward", "--source", "0", "--json"];
+        a.extend_from_slice(extra);
+        let o = run(&a);
+        assert!(o.status.success(), "{extra:?}: {}", stderr(&o));
+        json(&o)
+    };
+    let c = go(&["--segment", &seg]);
+    let b = go(&["--host-features", "none"]);
+    assert_eq!(c["segment"]["index"].to_string(), seg);
+    assert_eq!(c["output_digest"], b["output_digest"]);
+    assert_eq!(c["report"], b["report"]);
+}
+
+#[test]
+fn bad_params_to_a_combined_run_are_refused_as_the_kernel_refuses_them() {
+    let d = tempfile::tempdir().unwrap();
+    let (c, k) = (combined_only(d.path()), kernels_only(d.path()));
+    let bad: [&[&str]; 6] = [
+        &["ppr-forward", "--source", "3", "--alpha", "2"],
+        &["ppr-forward", "--source", "99999"],
+        &["ppr-backward", "--target", "5", "--epsilon", "-1"],
+        &[
+            "walk-estimate",
+            "--source",
+            "1",
+            "--target",
+            "9",
+            "--walks",
+            "0",
+        ],
+        &["knn", "--query-index", "17", "--k", "0"],
+        &["cg", "--tol", "-1"],
+    ];
+    for m in bad {
+        let go = |f: &Path, extra: &[&str]| {
+            let mut a = vec!["run", s(f)];
+            a.extend_from_slice(m);
+            a.extend_from_slice(extra);
+            let o = run(&a);
+            a.push("--json");
+            (o, json(&run(&a)))
+        };
+        let (ko, kj) = go(&k, &["--host-features", "none"]);
+        let (co, cj) = go(&c, &[]);
+        assert!(!ko.status.success(), "{m:?}");
+        assert_eq!(ko.status.code(), co.status.code(), "{m:?}: {}", stderr(&co));
+        let words = |o: &std::process::Output| {
+            stderr(o)
+                .lines()
+                .find(|l| l.starts_with("rvf-pack:"))
+                .map(str::to_string)
+        };
+        assert_eq!(words(&ko), words(&co), "{m:?}");
+        assert_eq!(kj["report"], cj["report"], "{m:?}");
+    }
+}

@@ -277,3 +277,82 @@ fn upstream_reads_our_file_after_append() {
     assert_eq!(f.manifest().manifest.epoch, 2);
     assert!(loader::verify::verify_file(&f).ok());
 }
+
+/// The published runtime calls a file self-bootstrapping when it carries
+/// either bootstrap module as `--bootstrap` stores it (the interpreter,
+/// role Interpreter, next to a kernel; or the Combined module, role
+/// Combined, alone), reads it, and our loader resolves the chain upstream's
+/// spec names.
+#[test]
+fn upstream_calls_our_bootstrap_files_self_bootstrapping() {
+    use loader::bootstrap::{resolve, Chain};
+    use rvf_pack::bootstrap::Module;
+    let dir = tempfile::tempdir().unwrap();
+    let kernel = std::fs::read(root().join("microkernel/dist/solver-baseline.wasm")).unwrap();
+    let (csr, _) = inputs::mtx::read(&sample("karate.mtx")).unwrap();
+    for module in [Module::Interpreter, Module::Combined] {
+        let mut segs = vec![SegmentSpec {
+            seg_type: seg::SPARSE,
+            payload: csr.encode_segment(None, true).unwrap().into(),
+        }];
+        if module == Module::Interpreter {
+            segs.push(SegmentSpec {
+                seg_type: seg::WASM,
+                payload: payload::wasm_payload(
+                    Path::new("k.wasm"),
+                    &kernel,
+                    &SolverOptions::default(),
+                )
+                .unwrap()
+                .2
+                .into(),
+            });
+        }
+        segs.push(SegmentSpec {
+            seg_type: seg::WASM,
+            payload: payload::wasm_payload(Path::new("m.wasm"), module.bytes(), &module.options())
+                .unwrap()
+                .2
+                .into(),
+        });
+        let out = dir.path().join(format!("{module:?}.rvf"));
+        writer::create_with(
+            &out,
+            &segs,
+            FileSummary {
+                dimension: 0,
+                total_vectors: 0,
+                metric_id: 0,
+            },
+            algo::SHAKE256_128,
+        )
+        .unwrap();
+        let store = RvfStore::open_readonly(&out).unwrap();
+        assert!(store.is_self_bootstrapping(), "{module:?}");
+        let bytes = std::fs::read(&out).unwrap();
+        let f = RvfFile::parse(&bytes).unwrap();
+        assert!(loader::verify::verify_file(&f).ok(), "{module:?}");
+        let chain = resolve(&f);
+        match module {
+            Module::Combined => assert!(matches!(chain, Chain::SelfContained { .. }), "{chain:?}"),
+            Module::Interpreter => assert!(matches!(chain, Chain::TwoStage { .. }), "{chain:?}"),
+        }
+        assert!(chain.self_bootstrapping());
+        // The stored module (ZSTD) decompresses to the committed bytes.
+        let wasm = f
+            .segments()
+            .filter_map(|(_, s)| s.ok())
+            .filter(|s| s.header.seg_type == seg::WASM)
+            .map(|s| WasmSegment::parse(s.payload).unwrap())
+            .find(|w| w.header.role == module.role() as u8)
+            .unwrap();
+        assert_eq!(wasm.header.compression, 2, "{module:?}");
+        assert_eq!(wasm.bytecode_hash_status(), BytecodeHashStatus::Verified);
+        assert_eq!(&*wasm.code(usize::MAX).unwrap(), module.bytes());
+    }
+    // Without either, it is not.
+    let (plain, _, _) = pack_sample(dir.path(), algo::SHAKE256_128);
+    assert!(!RvfStore::open_readonly(&plain)
+        .unwrap()
+        .is_self_bootstrapping());
+}

@@ -23,6 +23,7 @@ Examples:
   rvf-pack create big.rvf --vectors big.npy --checksum xxh3   (faster; see --checksum)
   rvf-pack create les.rvf --matrix samples/lesmis.mtx --labels samples/lesmis.labels \\
       --solver microkernel/dist/solver-baseline.wasm,compress=zstd
+  rvf-pack create self.rvf --matrix samples/karate.mtx --bootstrap=combined   (no other kernel needed)
 
 Solver options (after the path, comma separated):
   role=microkernel|combined|interpreter|extension|control-plane  (default microkernel)
@@ -72,11 +73,18 @@ pub struct Inputs {
     /// A solver module: PATH[,role=..,target=..,priority=..,features=..]
     #[arg(long = "solver", value_name = "SPEC")]
     pub solvers: Vec<String>,
-    /// Also store the interpreter (wasmi built to WebAssembly, ZSTD-compressed,
-    /// role interpreter, priority 128), so the file carries its own runtime:
-    /// `run --via interpreter` and engines without a kernel's features use it
-    #[arg(long)]
-    pub bootstrap: bool,
+    /// Also store a module that carries the runtime (ZSTD-compressed,
+    /// priority 128). --bootstrap or --bootstrap=interpreter: the
+    /// interpreter (wasmi built to WebAssembly, role interpreter), which
+    /// runs the file's kernels: `run --via interpreter` and engines without
+    /// a kernel's features use it. --bootstrap=combined: the interpreter
+    /// with the baseline kernel built in (role combined), a solver any host
+    /// runs as is, so the file needs no other kernel (same outputs as the
+    /// baseline kernel; the fuel reported is the module's, wasmi included:
+    /// docs/ABI.md "Combined module")
+    #[arg(long, value_enum, value_name = "MODULE", num_args = 0..=1,
+          require_equals = true, default_missing_value = "interpreter")]
+    pub bootstrap: Option<BootstrapArg>,
     /// Dataset / provenance metadata (repeatable)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
@@ -104,6 +112,22 @@ pub struct Inputs {
     /// Print what was written as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// The module `--bootstrap` stores.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BootstrapArg {
+    Interpreter,
+    Combined,
+}
+
+impl BootstrapArg {
+    fn module(self) -> rvf_pack::bootstrap::Module {
+        match self {
+            BootstrapArg::Interpreter => rvf_pack::bootstrap::Module::Interpreter,
+            BootstrapArg::Combined => rvf_pack::bootstrap::Module::Combined,
+        }
+    }
 }
 
 /// The content hash rule of new segments (`checksum_algo`).
@@ -388,14 +412,17 @@ pub fn build(i: &Inputs, existing: Existing) -> Result<Built, PackError> {
             payload: payload.into(),
         });
     }
-    if i.bootstrap {
-        let name = Path::new("<built-in interpreter>");
-        let code = rvf_pack::bootstrap::INTERPRETER;
-        let (h, _, payload) = payload::wasm_payload(name, code, &rvf_pack::bootstrap::options())?;
-        payload::check_runnable(name, &h, code)?;
+    if let Some(module) = i.bootstrap.map(BootstrapArg::module) {
+        let role = fmt_spec::role_name(module.role() as u8).to_string();
+        let name = PathBuf::from(format!("<built-in {role}>"));
+        let code = module.bytes();
+        let (h, _, payload) = payload::wasm_payload(&name, code, &module.options())?;
+        // An interpreter must speak the interpreter ABI; a Combined module
+        // must be runnable as a solver.
+        payload::check_runnable(&name, &h, code)?;
         report.push(
-            json!({"type": "WASM", "source": "interpreter (built in)", "bytes": code.len(),
-            "stored_bytes": h.compressed_size, "role": "interpreter"}),
+            json!({"type": "WASM", "source": format!("{role} (built in)"), "bytes": code.len(),
+            "stored_bytes": h.compressed_size, "role": role}),
         );
         segments.push(SegmentSpec {
             seg_type: seg::WASM,
