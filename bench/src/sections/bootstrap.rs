@@ -57,7 +57,10 @@ pub enum V8 {
 
 #[derive(Clone, Debug)]
 pub struct Bootstrap {
+    /// The interpreter module's.
     pub sizes: Sizes,
+    /// The Combined module's (`--bootstrap=combined`).
+    pub combined: Sizes,
     pub boot: Boot,
     pub native: Vec<MethodRow>,
     pub v8: V8,
@@ -129,13 +132,18 @@ fn requests() -> Vec<(&'static str, Request)> {
     v
 }
 
-pub fn measure(ctx: &Ctx) -> Bootstrap {
-    let code = rvf_pack::bootstrap::INTERPRETER;
-    let sizes = Sizes {
+/// A module's size raw, and as `create` stores it with LZ4 and ZSTD.
+fn sizes_of(code: &[u8]) -> Sizes {
+    Sizes {
         raw: code.len(),
         lz4: rvf_pack::payload::compress(code, 1).unwrap().len(),
         zstd: rvf_pack::payload::compress(code, 2).unwrap().len(),
-    };
+    }
+}
+
+pub fn measure(ctx: &Ctx) -> Bootstrap {
+    let sizes = sizes_of(rvf_pack::bootstrap::INTERPRETER);
+    let combined = sizes_of(rvf_pack::bootstrap::COMBINED);
     let reps = ctx.pick(3, 10);
     let path = booted_file(ctx.dir);
     let bytes = std::fs::read(&path).unwrap();
@@ -194,6 +202,7 @@ pub fn measure(ctx: &Ctx) -> Bootstrap {
     let v8 = v8(&path, ctx);
     Bootstrap {
         sizes,
+        combined,
         boot: Boot {
             decompress,
             compile_lazy,
