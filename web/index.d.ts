@@ -123,15 +123,19 @@ export interface Candidate {
   rejection: { class: string; message: string } | null;
   /** Who signed it (checked against the trusted keys under a policy). */
   signer: Signer;
-  module: WebAssembly.Module | null;
+  /** The compiled kernel: a WebAssembly.Module (direct), or a LoadedKernel (admitted inside the file's interpreter). */
+  module: WebAssembly.Module | LoadedKernel | null;
   abiVersion: number | null;
 }
 
 export interface SelectionJson {
   host_features: string;
   selected_segment: number | null;
-  /** How the chosen kernel runs: always 'direct' here (this engine; rvf-pack can also go through an in-file interpreter). */
-  via: 'direct';
+  /** What runs the chosen kernel: this engine ('direct') or the file's interpreter ('interpreter', two-stage). */
+  via: 'direct' | 'interpreter';
+  /** Two-stage selections only: the interpreter segment that runs the kernel and the features it runs,
+   *  or (segment null) why no interpreter segment is usable. */
+  interpreter?: { segment: number; features: string } | { segment: null; tried: Array<{ segment: number; why: string }> };
   candidates: Array<{
     segment: number; offset: number; role: string | null; target: string | null; required_features: string | null;
     priority: number | null; selected: boolean; signer: SignerJson; verdict: string; verdict_class: string;
@@ -143,6 +147,13 @@ export class Selection {
   candidates: Candidate[];
   chosenPosition: number | null;
   forced: number | null;
+  /** null: kernels run in this engine; {index, features}: the interpreter segment that runs them
+   *  (two-stage); {tried}: a two-stage selection with no usable interpreter ([index, words, class]). */
+  via: null | { index: number; features: number } | { tried: Array<[number, string, string]> };
+  /** 'direct' or 'interpreter'. */
+  readonly path: 'direct' | 'interpreter';
+  /** With via 'auto': the other path's selection, when this one chose nothing. */
+  alternative: Selection | null;
   readonly chosen: Candidate | null;
   /** True when some candidate was refused under the trust policy. */
   readonly untrusted: boolean;
@@ -197,6 +208,12 @@ export class Outcome {
   report: Report;
   output: Uint8Array;
   stats: { hostCalls: number; rowsServed: number; bytesServed: number };
+  /** What ran the kernel: this engine, or the file's interpreter (two-stage). */
+  via: 'direct' | 'interpreter';
+  /** Kernel fuel metered by the interpreter's wasmi (two-stage runs); null for a direct run (V8 meters none). */
+  fuelUsed: bigint | null;
+  /** The report as the module wrote it (the ABI's field names). */
+  rawReport: Record<string, number | bigint>;
   /** Who signed the code that ran; `authenticated`: whether a trust policy checked it. */
   signer: Signer;
   authenticated: boolean;
@@ -211,7 +228,7 @@ export class Outcome {
   value(name: string): string | null;
   statusWords(): string;
   summary(): string;
-  /** The fields of `rvf-pack run --json` (no fuel_used). JSON-serialisable. With
+  /** The fields of `rvf-pack run --json` (fuel_used only for two-stage runs). JSON-serialisable. With
    *  `labels` (Session#labels), pair rows get `label`, dense results a parallel
    *  `labels` list, and `labels_segments` says where they came from; `rows: false`
    *  leaves the results out (as rvf-pack with --out). */
@@ -253,7 +270,21 @@ export interface SessionOptions {
   trust?: TrustList | null;
   /** Under a policy, accept data segments no trusted key signed (code must still be signed). */
   unsignedData?: boolean;
+  /** What runs the kernel: 'direct' (this engine, the default), 'interpreter' (the file's own
+   *  interpreter segment, two-stage: kernel fuel and limits enforced inside) or 'auto' (direct,
+   *  and the interpreter only when no kernel can run in this engine). */
+  via?: Via;
+  /** Kernel fuel budget of runs via the interpreter (a whole number below 2^64) [20000000000]. */
+  fuel?: number | bigint | string | null;
+  /** Kernel recursion limit of runs via the interpreter [1024]. */
+  maxRecursion?: number;
+  /** Emulate an engine with fewer features than this one (bits, or a mask spec such as '-simd'). */
+  engineFeatures?: string | number | null;
 }
+
+export type Via = 'direct' | 'interpreter' | 'auto';
+/** The values of SessionOptions.via. */
+export const VIA: readonly Via[];
 
 export class Session {
   constructor(file: RvfFile, o?: SessionOptions);
@@ -265,13 +296,24 @@ export class Session {
   readonly authenticated: boolean;
   explain(): Selection;
   select(): Selection;
+  via: Via;
+  /** Kernel fuel of runs via the interpreter. */
+  fuel: bigint;
+  /** The kernel limits of runs via the interpreter. */
+  readonly limits: KernelLimits;
+  /** Change what runs the kernel, or its fuel, for later runs (the solver is selected again). */
+  configure(o?: { via?: Via; fuel?: number | bigint | string | null }): this;
   /** Throws RvfError on refusals; a solver status is an Outcome. */
   run(method: MethodName | string, options?: RunOptions): Outcome;
+  /** Run exact ABI parameters (by field name) and input bytes (a receipt's) on `matrix`:
+   *  null (none), 'only' or a directory index. */
+  runExact(params: Record<string, number | bigint>, input: Uint8Array, matrix: null | 'only' | number, verifyData?: boolean): Outcome;
   /** The labels of the data `out` read, under this session's trust policy. */
   labels(out: Outcome): FoundLabels;
 }
 
-export function hostFeatures(mask?: string | number | null): number;
+/** Host features from a mask spec or bits, applied to `of` (default: this engine's features). */
+export function hostFeatures(mask?: string | number | null, of?: number): number;
 export function engineFeatures(): number;
 export function makeRequest(method: string, options?: RunOptions): Record<string, unknown>;
 export const METHOD_OPTIONS: Readonly<Record<MethodName, readonly string[]>>;
@@ -353,3 +395,91 @@ export function roleName(role: number): string;
 export function targetName(target: number): string;
 export function segmentTypeName(type: number): string;
 export function checksumName(algo: number): string;
+
+// Two-stage runs: the file's interpreter (wasmi compiled to WebAssembly) runs the kernel (docs/ABI.md "Interpreter ABI").
+
+/** The interpreter ABI (rvf_spec::interp): version, export names and types, status codes. */
+export const interp: {
+  version: number; major: number; memory: string; stack_pointer: string;
+  functions: Array<{ name: string; params: string[]; results: string[] }>;
+  status: Array<{ code: number; name: string; exit: number }>;
+  [k: string]: unknown;
+};
+
+/** A kernel's limits as rvfi_set_limits takes them (interpreter Limits). */
+export interface KernelLimits {
+  fuel: bigint; max_memory_bytes: bigint; max_recursion: number; max_table_elements: number; max_module_bytes: number; max_result_bytes: bigint;
+}
+/** The kernel limits of a two-stage run: fuel [20000000000], memory cap [1 GiB], recursion [1024]. */
+export function kernelLimits(o?: { fuel?: number | bigint; maxMemory?: number | bigint; maxRecursion?: number }): KernelLimits;
+
+/** The error of a sandbox (interpreter SandboxError) behind a TwoStageError. */
+export interface SandboxErrorInfo { status: number; name: string; class: string; exit: ExitName; message: string; [k: string]: unknown }
+
+/** Why a two-stage admission or run gave no result. `kind`: 'kernel' (the error a direct run
+ *  gives: out of fuel, trap, ...), 'interpreter' (the module itself was stopped), 'features'
+ *  (the kernel declares what the module cannot run), 'module' (not a usable interpreter module). */
+export class TwoStageError extends Error {
+  readonly kind: 'kernel' | 'interpreter' | 'features' | 'module';
+  readonly sandbox: SandboxErrorInfo;
+  /** The refusal of a run ending with this error (exit as the Rust host's). */
+  toRvfError(): RvfError;
+}
+
+/** A kernel admitted inside the interpreter module; each run restores the state after loading into a fresh instance. */
+export class LoadedKernel {
+  readonly interpreter: Interpreter;
+  readonly features: number;
+  readonly limits: KernelLimits;
+  readonly abiVersion: number;
+  /** Milliseconds the admission took (instantiate, rvfi_load). */
+  readonly loadMs: number;
+  readonly twoStage: true;
+  /** One run: the report, the output bytes, the host counters and the kernel fuel. Throws TwoStageError. */
+  run(params: Record<string, number | bigint>, input: Uint8Array, src: unknown, bulkCheck: ((array: number) => boolean) | null, runCap?: number | bigint | null):
+    { report: Record<string, number | bigint>; output: Uint8Array; stats: Record<string, number>; fuelUsed: bigint };
+}
+
+/** The interpreter module compiled by this engine and checked to speak the interpreter ABI. */
+export class Interpreter {
+  readonly module: WebAssembly.Module;
+  /** WASM_FEAT_* bits of the kernels it runs. */
+  readonly features: number;
+  readonly version: number;
+  /** The module's size in bytes. */
+  readonly bytes: number;
+  /** Admit a kernel under its declared features and `limits`; throws TwoStageError. */
+  admit(code: Uint8Array, features: number, limits: KernelLimits): LoadedKernel;
+}
+/** Compile and check an interpreter module (at most 16 MiB, WebAssembly 1.0, only the `rvf`
+ *  imports, the interpreter ABI's exports, its major version). Throws TwoStageError. */
+export function compileInterpreter(bytes: Uint8Array): Interpreter;
+
+/** The file's interpreter for a two-stage run: the first interpreter segment (priority, then file
+ *  order) that passes the checks any code passes (hashes; under a policy a trusted signature) and
+ *  that this engine accepts; or every segment tried with its words and class. */
+export function pickInterpreter(file: RvfFile, policy?: TrustPolicy | null):
+  { index: number; interpreter: Interpreter; features: number } | { tried: Array<[number, string, string]> };
+
+// Receipts (docs/RECEIPTS.md): replay what `rvf-pack run --receipt` recorded.
+
+/** A receipt as parsed (u64s beyond 2^53 as BigInt); see docs/RECEIPTS.md for the fields. */
+export type Receipt = Record<string, any>;
+/** JSON with integers beyond 2^53 kept exact (as BigInt). */
+export function parseJsonExact(text: string): any;
+/** Parse a receipt's text; throws RvfError (exit 'bad_input'). */
+export function parseReceipt(text: string): Receipt;
+/** Where a receipt contradicts itself (its readable fields against its exact records); empty when it does not. */
+export function receiptContradictions(r: Receipt): string[];
+/** Re-run what a receipt records on `bytes` and compare. `identical` only when everything compared
+ *  is bit-identical (with via 'interpreter' also the kernel fuel); `exit`: 'ok', 'replay_differs' or
+ *  'untrusted'. Throws RvfError when the receipt contradicts itself (bad_input). */
+export function replayReceipt(r: Receipt, bytes: Uint8Array, o?: {
+  via?: Via; hostFeatures?: string | number; fuel?: number | bigint; maxMemory?: number;
+  trust?: TrustList | null; unsignedData?: boolean; allowUnhashed?: boolean;
+}): {
+  identical: boolean; differences: string[]; extended: boolean; via: 'direct' | 'interpreter';
+  limits: { fuel: bigint; max_memory_bytes: number; max_recursion: number };
+  now: Record<string, any> | null; outcome: Outcome | null; notCompared: string[]; untrusted: boolean;
+  exit: 'ok' | 'replay_differs' | 'untrusted';
+};

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // rvf-js: the JS host as a command line, a thin front end over the library
 // (src/node.mjs). Its commands, options, --json fields and exit codes are
-// rvf-pack's (inspect, select, run; the trust options as rvf-pack's
-// cli/host.rs TrustArgs and keys.rs); V8 meters no fuel, so no fuel_used.
+// rvf-pack's (inspect, select, run, replay; --via; the trust options as
+// rvf-pack's cli/host.rs TrustArgs and keys.rs). V8 meters no fuel, so a
+// direct run has no fuel_used; a run through the file's interpreter
+// (--via interpreter, two-stage) has the kernel fuel wasmi metered.
 import fs from 'node:fs';
 import path from 'node:path';
 import * as rvf from '../src/node.mjs';
@@ -28,6 +30,7 @@ Commands:
   select FILE [--explain] [--json] [--host-features SPEC] [--segment N]
                                            which solver segment this host runs, and why
   run FILE METHOD [options] [--json]       run a method of the file's solver
+  replay RECEIPT [FILE] [--via V] [--json] rerun what a receipt of rvf-pack run --receipt records; exit 0 only if bit-identical
 
 rvf-js <command> --help shows a command's options and examples.
 
@@ -43,17 +46,18 @@ Examples:
 ${exitTable()}`,
   select: `Pick the solver segment this host would run, and say why
 
-Usage: rvf-js select FILE [--explain] [--json] [--host-features SPEC] [--segment N] [--max-memory B] [trust options]
+Usage: rvf-js select FILE [--explain] [--json] [--host-features SPEC] [--segment N] [--max-memory B] [--via V] [trust options]
 
   --explain             list every WASM segment with its verdict, its signer and the reason
   --host-features SPEC  mask host features: "-simd" removes SIMD; "none"; or a list "simd,bulk-memory"
   --segment N           force a WASM segment (directory index); it is still fully verified
   --max-memory B        linear memory cap in bytes (K/M/G suffixes) [1G]
-  --json                print JSON (the fields of rvf-pack select --json)
+VIA_HELP  --json                print JSON (the fields of rvf-pack select --json)
 TRUST_HELP
 Examples:
   rvf-js select data.rvf --explain
   rvf-js select data.rvf --host-features -simd --json
+  rvf-js select booted.rvf --via interpreter --explain
   rvf-js select data.rvf --explain --trust alice.pub
 
 ${exitTable()}`,
@@ -82,12 +86,13 @@ Options (defaults as rvf-pack run):
   --data N          the matrix to use (directory index of a SPARSE segment)
   --segment N       force a WASM segment; it is still fully verified
   --host-features S mask host features ("-simd", "none", "simd,bulk-memory")
-  --max-memory B    linear memory cap in bytes (K/M/G suffixes) [1G]; checked after the run
-  --allow-unhashed  accept data segments whose content hash is unset (nothing is verified there)
+  --max-memory B    linear memory cap in bytes (K/M/G suffixes) [1G]; checked after a direct run,
+                    enforced inside the interpreter for a run through it
+VIA_HELP  --allow-unhashed  accept data segments whose content hash is unset (nothing is verified there)
   --verify-data     check every data segment's hash and structure first
   --top N           rows of results to print (and to put in --json) [10]
   --out FILE        write every result row to FILE: .npy, .csv or .txt (as rvf-pack)
-  --json            print JSON (the fields of rvf-pack run --json, without fuel_used)
+  --json            print JSON (the fields of rvf-pack run --json; fuel_used only via the interpreter)
 TRUST_HELP
 Examples:
   rvf-js run poisson.rvf cg --tol 1e-10 --json
@@ -95,9 +100,43 @@ Examples:
   rvf-js run karate.rvf walk-estimate --source 0 --target 33 --walks 100000 --seed 7
   rvf-js run vecs.rvf knn --query-index 3 --k 5 --metric cosine
   rvf-js run data.rvf cg --host-features -simd --out x.npy
+  rvf-js run booted.rvf cg --via interpreter --fuel 100000000 --json
   rvf-js run signed.rvf cg --trust-file team.trust
 
 ${exitTable()}`,
+  replay: `Re-run exactly what a receipt (rvf-pack run --receipt) says, here, and compare
+
+Usage: rvf-js replay RECEIPT [FILE] [--via V] [--json] [--host-features SPEC] [--fuel N] [--max-memory B] [trust options]
+
+FILE defaults to the path in the receipt. The exit code is 0 only on a bit-identical match
+(output digest and bytes, report, segment, params, input, data, verdicts; with --via
+interpreter also the kernel fuel), 14 when anything differs (the differences are printed),
+3 when the receipt contradicts itself (edited or corrupt).
+A receipt may lower this host's limits (fuel, memory, recursion), never raise them.
+Not compared: the receipt's own signature (rvf-pack replay checks it); the Rust build's
+wasmi cargo features and compilation mode; for a direct V8 run the engine and the fuel.
+
+  --host-features SPEC  override the receipt's host-feature mask
+  --fuel N              this host's fuel ceiling (runs via the interpreter) [20000000000]
+  --max-memory B        this host's memory ceiling (K/M/G suffixes) [1G]
+  --allow-unhashed      accept data segments whose content hash is unset
+VIA_HELP  --json                print JSON (the fields of rvf-pack replay --json, and via, not_compared)
+TRUST_HELP
+Examples:
+  rvf-js replay run.json
+  rvf-js replay run.json archive/copy.rvf --via interpreter --json
+
+${exitTable()}`,
+};
+
+/** The --via (and, but for replay, --fuel) lines, their descriptions at column `col`. */
+const viaHelp = (col, fuel) => {
+  const opt = (name, lines) => `  ${name.padEnd(col - 2)}${lines[0]}\n${lines.slice(1).map((l) => `${' '.repeat(col)}${l}\n`).join('')}`;
+  return opt('--via V', ['what runs the kernel: direct (this engine, V8) [default], interpreter (the',
+    'file\'s own interpreter segment, wasmi compiled to WebAssembly, inside V8: the',
+    'Rust host\'s kernel fuel and limits, slower; pack --bootstrap), or auto (direct,',
+    'and the file\'s interpreter only when no kernel can run in this engine)'])
+    + (fuel ? opt('--fuel N', ['kernel fuel budget of a run via the interpreter [20000000000] (V8 meters none)']) : '');
 };
 
 const TRUST_HELP = `
@@ -109,17 +148,18 @@ Trust (without any trusted key the code is unauthenticated, and a note says so):
                          path relative to FILE); also read from $RVF_TRUST_FILE
   --trust-code-only      under a trust policy, accept data segments no trusted key signed
 `;
-for (const k of ['select', 'run']) HELP[k] = HELP[k].replace('TRUST_HELP', TRUST_HELP);
+for (const [k, col, fuel] of [['select', 24, true], ['run', 20, true], ['replay', 24, false]]) HELP[k] = HELP[k].replace('TRUST_HELP', TRUST_HELP).replace('VIA_HELP', viaHelp(col, fuel));
 
 const VALUE = new Set(['segment', 'host-features', 'max-memory', 'tol', 'max-iter', 'min-margin', 'alpha', 'epsilon', 'source', 'target',
-  'walks', 'seed', 'budget', 'k', 'metric', 'query', 'query-index', 'data', 'top', 'out', 'trust', 'trust-file']);
+  'walks', 'seed', 'budget', 'k', 'metric', 'query', 'query-index', 'data', 'top', 'out', 'trust', 'trust-file', 'via', 'fuel']);
 const FLAGS = {
   inspect: ['json', 'help'], select: ['json', 'explain', 'allow-unhashed', 'trust-code-only', 'help'],
   run: ['json', 'precondition', 'verify-data', 'allow-unhashed', 'trust-code-only', 'help'],
+  replay: ['json', 'allow-unhashed', 'trust-code-only', 'help'],
 };
 const ALLOWED = {
-  inspect: ['segment'], select: ['segment', 'host-features', 'max-memory', 'trust', 'trust-file'],
-  run: [...VALUE],
+  inspect: ['segment'], select: ['segment', 'host-features', 'max-memory', 'trust', 'trust-file', 'via', 'fuel'],
+  run: [...VALUE], replay: ['host-features', 'max-memory', 'trust', 'trust-file', 'via', 'fuel'],
 };
 /** Options that may be given more than once (a list). */
 const REPEATABLE = new Set(['trust']);
@@ -130,7 +170,7 @@ const usage = (msg) => new rvf.RvfError(msg, { exit: 'usage' });
 function parse(argv) {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
-  if (!FLAGS[command]) throw usage(`unknown command '${command}' (inspect, select, run)`);
+  if (!FLAGS[command]) throw usage(`unknown command '${command}' (inspect, select, run, replay)`);
   const positional = [], options = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -282,18 +322,24 @@ function policy(o) {
 function session(file, o, trust) {
   return new rvf.Session(file, {
     hostFeatures: o['host-features'], segment: index('segment', o.segment), allowUnhashed: o['allow-unhashed'],
-    maxMemory: o['max-memory'] === undefined ? undefined : bytes(o['max-memory']), trust,
+    maxMemory: o['max-memory'] === undefined ? undefined : bytes(o['max-memory']), trust, via: o.via, fuel: o.fuel,
   });
 }
 
+/** The selection in words (rvf-pack's print_selection): what runs the kernel, then the candidates. */
 function printSelection(sel, explain) {
-  console.log(`host features: ${rvf.featureNames(sel.hostFeatures)}`);
+  if (sel.via === null) console.log(`host features: ${rvf.featureNames(sel.hostFeatures)}`);
+  else if (sel.via.tried) {
+    console.log('via the file\'s interpreter: none usable');
+    for (const [i, why] of sel.via.tried) console.log(`  interpreter segment ${i}: ${why}`);
+  } else console.log(`via the file's interpreter (segment ${sel.via.index}); kernel features: ${rvf.featureNames(sel.hostFeatures)}`);
   if (!sel.candidates.length) console.log('the file has no WASM segments');
   const j = sel.toJSON();
   j.candidates.forEach((c, i) => {
     if (!explain && !c.selected) return;
     const desc = c.role === null ? '' : `${c.role} ${c.target} features=${c.required_features} priority=${c.priority}`;
-    console.log(`  segment ${pad(c.segment, 3)} @${String(c.offset).padEnd(10)} ${desc}: ${sel.verdict(i).text}`);
+    const verdict = sel.via?.index === c.segment ? 'the interpreter that runs the kernel' : sel.verdict(i).text;
+    console.log(`  segment ${pad(c.segment, 3)} @${String(c.offset).padEnd(10)} ${desc}: ${verdict}`);
     if (explain) console.log(`      ${c.signer.words}`);
   });
 }
@@ -338,6 +384,7 @@ function run(args, o) {
   const s = session(file, o, trust);
   if (!s.authenticated) process.stderr.write(`${UNAUTHENTICATED}\n`);
   const out = s.run(method, options);
+  if (o.fuel !== undefined && out.via === 'direct') process.stderr.write('rvf-js: note: --fuel bounds runs via the interpreter only; this run was direct, in V8, which meters no fuel\n');
   const results = out.results();
   // Labels of the data the run read, if the file has them (and notes on any passed over).
   const found = s.labels(out), labels = found.labels;
@@ -363,7 +410,8 @@ function run(args, o) {
       process.stderr.write(`rvf-js: ${r.statusWords}\n`);
       return EXIT[out.exit].code;
     }
-    console.log(`  iterations ${r.iterations}  residual ${exp(r.residual, 3)}  estimate ${exp(r.estimate, 6)}  work ${r.work}  host calls ${out.stats.hostCalls}`);
+    const fuel = out.fuelUsed === null ? '' : `  fuel ${out.fuelUsed}`;
+    console.log(`  iterations ${r.iterations}  residual ${exp(r.residual, 3)}  estimate ${exp(r.estimate, 6)}  work ${r.work}${fuel}  host calls ${out.stats.hostCalls}`);
     console.log(`  output digest ${out.digest}`);
     if (writeOut && !out.refused) console.log(`  wrote ${r.resultCount} values to ${o.out}`);
     else {
@@ -383,13 +431,75 @@ function run(args, o) {
   return EXIT[out.exit].code;
 }
 
+function replay(args, o) {
+  if (args.length < 1 || args.length > 2) throw usage('replay takes RECEIPT [FILE]');
+  const [receiptPath] = args;
+  let text;
+  try {
+    const st = fs.statSync(receiptPath);
+    if (!st.isFile()) throw new Error('not a regular file');
+    text = fs.readFileSync(receiptPath, 'utf8');
+  } catch (e) {
+    throw new rvf.RvfError(`${receiptPath}: ${e.message}`, { exit: 'io', class: 'io' });
+  }
+  const inFile = (fn) => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof rvf.RvfError && e.exit !== 'io') throw new rvf.RvfError(`${receiptPath}: ${e.message}`, { exit: e.exit, class: e.class });
+      throw e;
+    }
+  };
+  const r = inFile(() => rvf.parseReceipt(text));
+  const filePath = args[1] ?? r.file.path;
+  const trust = policy(o);
+  const bytesOf = open(filePath).bytes;
+  const rep = inFile(() => rvf.replayReceipt(r, bytesOf, {
+    via: o.via, hostFeatures: o['host-features'], fuel: o.fuel === undefined ? undefined : fuelOf(o.fuel),
+    maxMemory: o['max-memory'] === undefined ? undefined : bytes(o['max-memory']), trust, allowUnhashed: o['allow-unhashed'],
+  }));
+  const out = rep.outcome;
+  if (o.json) {
+    print({
+      receipt: receiptPath, file: filePath, identical: rep.identical, differences: rep.differences, file_extended_since: rep.extended,
+      output_digest: rep.now ? rep.now.result.output_digest : null,
+      limits: { fuel: jsonU64(rep.limits.fuel), max_memory_bytes: rep.limits.max_memory_bytes, max_recursion: rep.limits.max_recursion },
+      receipt_signer: r.signature ? 'signed (not checked by rvf-js)' : 'unsigned',
+      code_signer: out?.signer.key ? { key_id: out.signer.key.idHex, key_name: out.signer.key.name } : null,
+      via: rep.via, fuel_used: out?.fuelUsed === null || !out ? null : jsonU64(out.fuelUsed), not_compared: rep.notCompared,
+    });
+  } else if (rep.untrusted) {
+    console.log('replay REFUSED under the trust policy:');
+    for (const d of rep.differences) console.log(`  ${d}`);
+  } else if (rep.identical) {
+    const fuel = rep.via === 'interpreter' ? `fuel ${r.result.fuel_used}, the same` : `fuel ${r.result.fuel_used} recorded, not compared in V8`;
+    console.log(`replay identical: ${r.params.method} on segment ${r.selection.chosen.index} -> output ${r.result.output_digest} (${fuel})`);
+    console.log(`  via: ${rep.via === 'interpreter' ? `the file's interpreter (segment ${out.selection.via.index}), two-stage` : 'direct (V8)'}`);
+    console.log(`  receipt: ${r.signature ? 'signed (the signature is not checked by rvf-js)' : 'unsigned'}`);
+    if (out?.signer.key) console.log(`  code signed by ${out.signer.key.name} (key ${out.signer.key.idHex})`);
+    if (rep.extended) console.log(`  (the file has been appended to since; its first ${r.file.length} bytes are exactly the recorded file)`);
+    for (const n of rep.notCompared) console.log(`  not compared: ${n}`);
+  } else {
+    console.log('replay DIFFERS from the receipt:');
+    for (const d of rep.differences) console.log(`  ${d}`);
+  }
+  return EXIT[rep.exit].code;
+}
+
+/** A --fuel value (checked again by the session). */
+const fuelOf = (v) => {
+  if (!/^\d+$/.test(v)) throw usage(`--fuel: '${v}' is not a fuel budget (a whole number)`);
+  return BigInt(v);
+};
+const jsonU64 = (x) => (BigInt(x) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : String(x));
+
 function main(argv) {
   let p;
   try {
     p = parse(argv);
     if (p.command === 'help') { console.log(HELP.main); return EXIT.ok.code; }
     if (p.options.help) { console.log(HELP[p.command]); return EXIT.ok.code; }
-    return { inspect, select, run }[p.command](p.positional, p.options);
+    return { inspect, select, run, replay }[p.command](p.positional, p.options);
   } catch (e) {
     if (!(e instanceof rvf.RvfError)) throw e;
     process.stderr.write(`rvf-js: error: ${e.message}\n`);

@@ -1,6 +1,8 @@
 // The page: a thin front end. A worker (worker.mjs) reads, hashes, selects
-// and runs through the library; this file shows what it reports, keeps the
-// page responsive (progress, Cancel) and never keeps anything stale.
+// and runs through the library (directly in this engine, or through the
+// file's own interpreter: automatically when no kernel runs here, or when
+// asked); this file shows what it reports, keeps the page responsive
+// (progress, Cancel) and never keeps anything stale.
 import { facts, DEFAULTS, METHOD_OPTIONS, EXIT, checksumName, detailLine } from './rvf.mjs';
 import { table, definitions, plot, save } from './view.mjs';
 
@@ -26,6 +28,11 @@ function showFields() {
     const opt = label.dataset.opt;
     label.hidden = !used.includes(opt) || (opt === 'data' && $('data').options.length < 2);
   }
+  // Two-stage runs: the choice shows for a file that carries an interpreter;
+  // the fuel whenever a run may go through it.
+  const carries = opened?.hasInterpreter ?? false;
+  $('via-interpreter').closest('label').hidden = !carries;
+  $('fuel').closest('label').hidden = !(carries && (throughInterpreter() || opened?.selection.via === 'interpreter'));
 }
 
 function startWorker() {
@@ -41,7 +48,8 @@ function busy(label, done = 0, total = 0) {
   $('cancel').hidden = label === null;
   $('progress-label').textContent = label ?? '';
   if (total > 0) { bar.max = total; bar.value = done; } else bar.removeAttribute('value');
-  const runnable = opened !== null && opened.selection.selected_segment !== null;
+  // A file whose kernels cannot run here may still run through its interpreter.
+  const runnable = opened !== null && (opened.selection.selected_segment !== null || opened.hasInterpreter);
   $('run').disabled = label !== null || !runnable;
 }
 
@@ -59,7 +67,7 @@ function clearAll() {
   $('error').hidden = true;
   $('file-section').hidden = true;
   $('run-section').hidden = true;
-  for (const id of ['info', 'host']) $(id).textContent = '';
+  for (const id of ['info', 'host', 'via']) $(id).textContent = '';
   for (const id of ['segments', 'variants', 'meta']) $(id).replaceChildren();
   $('meta-section').hidden = true;
   $('data').replaceChildren();
@@ -84,8 +92,11 @@ function load(f, { keepResult = false } = {}) {
 }
 
 const PHASES = { reading: 'Reading', hashing: 'Hashing', 'verifying solvers': 'Verifying the solver modules', running: 'Running' };
+/** The user asked for the file's interpreter (the choice shows only for a file that carries one). */
+const throughInterpreter = () => $('via-interpreter').checked && !$('via-interpreter').closest('label').hidden;
+const runningWhat = () => `${$('method').value}${throughInterpreter() ? ' through the file\'s interpreter' : ''}`;
 const handlers = {
-  progress: (m) => busy(`${PHASES[m.phase] ?? m.phase}${m.phase === 'running' ? ` ${$('method').value}` : ''}…`, m.done, m.total),
+  progress: (m) => busy(`${PHASES[m.phase] ?? m.phase}${m.phase === 'running' ? ` ${runningWhat()}` : ''}…`, m.done, m.total),
   'missing-dependency': (m) => {
     dependencyMissing = true;
     busy(null);
@@ -105,7 +116,10 @@ const handlers = {
     busy(null);
     if (m.phase === 'trust') showError(`The trust list is not usable (${m.class}): ${m.error}`);
     else if (m.phase === 'open') showError(`Not a readable RVF file (${m.class}): ${m.error}`);
-    else showRefusal(`Refused (${EXIT[m.exit]?.meaning ?? m.exit}): ${m.error}`);
+    else {
+      if (m.selection) showVariants(m.selection);
+      showRefusal(`Refused (${EXIT[m.exit]?.meaning ?? m.exit}): ${m.error}`);
+    }
   },
 };
 
@@ -124,19 +138,30 @@ function showFile(m) {
   ]));
   const trust = m.authenticated ? `Trusted keys: ${m.trustedKeys.join(', ')}; only code they signed runs.`
     : 'No trust policy: the solver\'s code is unauthenticated (give trusted keys above).';
-  $('host').textContent = `This engine runs: ${m.hostFeatures}. ${trust}`;
-  const signerCls = (s) => (s.trusted ? 'ok' : s.class === 'bad_footer' || s.class === 'untrusted' ? 'bad' : '');
-  table($('variants'), ['segment', 'role', 'target', 'features', 'priority', 'signer', 'verdict'], m.selection.candidates.map((c) => [
-    [c.segment], [c.role ?? '?'], [c.target ?? '?'], [c.required_features ?? '?'], [c.priority ?? '?'], [c.signer.words, signerCls(c.signer)],
-    [c.verdict, c.verdict_class === 'selected' ? 'ok' : c.verdict_class.startsWith('rejected') ? 'bad' : ''],
-  ]));
+  $('host').textContent = `This engine runs: ${m.hostFeatures}. ${trust} Bootstrap chain: ${m.chain.words}.`;
+  $('fuel').value = m.defaultFuel;
+  showVariants(m.selection);
   const matrices = j.segments.filter((s) => s.type === 'SPARSE');
   $('data').replaceChildren(...matrices.map((s) => new Option(`segment ${s.index}: ${s.detail?.rows ?? '?'}×${s.detail?.cols ?? '?'}`, String(s.index))));
   $('file-section').hidden = false;
   $('run-section').hidden = false;
   showFields();
-  if (m.selection.selected_segment === null) showRefusal('No solver segment of this file runs here: every candidate\'s reason is in the table above.');
+  if (m.selection.selected_segment === null) showRefusal(`No solver segment of this file runs here: every candidate's reason is in the table above.\n${m.why}`);
   busy(null);
+}
+
+/** The variants table: every candidate's verdict, and what runs the kernel (this engine, or the file's interpreter). */
+function showVariants(sel) {
+  const signerCls = (s) => (s.trusted ? 'ok' : s.class === 'bad_footer' || s.class === 'untrusted' ? 'bad' : '');
+  table($('variants'), ['segment', 'role', 'target', 'features', 'priority', 'signer', 'verdict'], sel.candidates.map((c) => [
+    [c.segment], [c.role ?? '?'], [c.target ?? '?'], [c.required_features ?? '?'], [c.priority ?? '?'], [c.signer.words, signerCls(c.signer)],
+    sel.interpreter?.segment === c.segment ? ['the interpreter that runs the kernel', 'ok']
+      : [c.verdict, c.verdict_class === 'selected' ? 'ok' : c.verdict_class.startsWith('rejected') ? 'bad' : ''],
+  ]));
+  const via = sel.via === 'interpreter'
+    ? (sel.interpreter.segment === null ? 'Through the file\'s interpreter: none is usable.' : `Kernels run through the file's interpreter (segment ${sel.interpreter.segment}), which runs: ${sel.interpreter.features}.`)
+    : 'Kernels run directly in this engine.';
+  $('via').textContent = via;
 }
 
 function showRefusal(text) {
@@ -151,8 +176,10 @@ function showResult(m) {
   $('result-section').hidden = false;
   const p = Object.assign(document.createElement('p'), { id: 'summary' });
   const r = m.json.report;
+  const fuel = m.fuelUsed === null ? '' : `, kernel fuel ${m.fuelUsed}`;
   p.textContent = m.refused ? `${m.summary}.`
-    : `${m.summary}. Iterations ${r.iterations}, residual ${r.residual.toExponential(3)}, estimate ${r.estimate.toExponential(6)}, work ${r.work}, ${m.ms.toFixed(1)} ms. Output digest ${m.json.output_digest}`;
+    : `${m.summary}. Iterations ${r.iterations}, residual ${r.residual.toExponential(3)}, estimate ${r.estimate.toExponential(6)}, work ${r.work}${fuel}, ${m.ms.toFixed(1)} ms. Output digest ${m.json.output_digest}`;
+  showVariants(m.json.selection);
   $('result').append(p);
   // Label entries passed over under the trust policy, as the CLI notes them.
   for (const note of m.notes) $('result').append(Object.assign(document.createElement('p'), { className: 'note warn', textContent: `Note: ${note}` }));
@@ -189,9 +216,9 @@ function run(e) {
   e.preventDefault();
   if (!opened || !worker) return;
   clearResult();
-  const method = $('method').value;
-  busy(`Running ${method}…`);
-  worker.postMessage({ type: 'run', method, options: collect() });
+  busy(`Running ${runningWhat()}…`);
+  const fuel = $('fuel').closest('label').hidden || $('fuel').value.trim() === '' ? null : $('fuel').value.trim();
+  worker.postMessage({ type: 'run', method: $('method').value, options: collect(), via: throughInterpreter() ? 'interpreter' : 'auto', fuel });
 }
 
 function cancel() {
@@ -216,6 +243,7 @@ $('drop').addEventListener('dragover', (e) => { e.preventDefault(); $('drop').cl
 $('drop').addEventListener('dragleave', () => $('drop').classList.remove('over'));
 $('drop').addEventListener('drop', (e) => { e.preventDefault(); $('drop').classList.remove('over'); if (e.dataTransfer.files[0]) load(e.dataTransfer.files[0]); });
 $('method').addEventListener('change', () => { showFields(); clearResult(); });
+$('via-interpreter').addEventListener('change', () => { showFields(); clearResult(); });
 $('form').addEventListener('submit', run);
 $('cancel').addEventListener('click', cancel);
 $('download-csv').addEventListener('click', () => worker?.postMessage({ type: 'download', format: 'csv' }));

@@ -9,10 +9,14 @@
 //   const out = new Session(file).run('ppr-forward', { source: 0, epsilon: 1e-6 });
 //   out.digest, out.report.status, out.rows(), out.toJSON()
 //   new Session(file, { trust: 'alice e35f…09' })  // only code (and data) alice signed
+//   new Session(file, { via: 'interpreter' })     // the kernel runs inside the file's own interpreter:
+//                                                 // out.via, out.fuelUsed (the Rust host's kernel fuel)
 export { RvfError } from './errors.mjs';
 export { openFile } from './file.mjs';
-export { Session, Outcome, hostFeatures } from './session.mjs';
-export { Selection } from './select.mjs';
+export { Session, Outcome, hostFeatures, VIA } from './session.mjs';
+export { Selection, pickInterpreter } from './select.mjs';
+export { compileInterpreter, Interpreter, LoadedKernel, TwoStageError, kernelLimits, interp } from './two-stage.mjs';
+export { parseReceipt, replay as replayReceipt, contradictions as receiptContradictions, parseJsonExact } from './replay.mjs';
 export { makeRequest, METHOD_OPTIONS } from './request.mjs';
 export { DEFAULTS } from './layouts.mjs';
 export { engineFeatures } from './engine.mjs';

@@ -11,7 +11,8 @@ import { trapMessage } from './admit.mjs';
 
 const badResult = (what) => refusal('trap', `module returned a bad result: ${what}`, 'bad_result');
 
-function decodeReport(b) {
+/** A 64-byte Report by the generated field table; null when its ABI major is not this host's. */
+export function decodeReport(b) {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength), r = {};
   for (const f of abi.report_fields) {
     r[f.name] = f.type === 'u32' ? v.getUint32(f.offset, true) : f.type === 'i32' ? v.getInt32(f.offset, true)

@@ -5,14 +5,17 @@
 // (before anything is decompressed or compiled), the module size, the
 // module decompressed when stored compressed, its SHAKE-256 bytecode hash,
 // admission under the declared features; then lowest priority, most
-// features, file order.
-import { SEG, featureNames, roleName, targetName, roleRunnable, targetRunnable, runnableRoles, runnableTargets, popcount } from './spec.mjs';
-import { verifyContentHash, bytecodeHashStatus } from './hashes.mjs';
+// features, file order. A two-stage run picks the file's interpreter first
+// (pickInterpreter: the same checks, then the interpreter ABI) and admits
+// the kernels inside it, screened against the features it runs.
+import { SEG, format, featureNames, roleName, targetName, roleRunnable, targetRunnable, runnableRoles, runnableTargets, popcount } from './spec.mjs';
+import { verifyContentHash, bytecodeHashStatus, hex } from './hashes.mjs';
 import { parseWasm, wasmCode } from './payloads.mjs';
 import { LIMITS } from './layouts.mjs';
 import { admit } from './admit.mjs';
 import { isSigned, payloadDigest } from './signature.mjs';
 import { signerOf, signerJson, UNSIGNED } from './trust.mjs';
+import { cachedInterpreter, TwoStageError } from './two-stage.mjs';
 
 const rejection = (cls, message) => ({ class: cls, message });
 const ZERO_DIGEST = new Uint8Array(16);
@@ -55,7 +58,7 @@ function untrusted(file, c, seg, payload, policy) {
  *  decompressed or compiled; the module size against the module limit;
  *  decompression (into a buffer of at most that limit); the SHAKE-256
  *  bytecode hash of the module; admission. */
-function verifyAdmit(file, c, maxMemory, policy) {
+function verifyAdmit(file, c, maxMemory, policy, interpreter = null, limits = null) {
   const malformed = (e) => { c.rejection = rejection('malformed', `malformed WASM segment: ${e.message}`); };
   let seg;
   try { seg = file.segment(c.index); } catch (e) { malformed(e); return; }
@@ -80,16 +83,91 @@ function verifyAdmit(file, c, maxMemory, policy) {
     c.rejection = rejection('bytecode_hash', `bytecode hash ${codeHash.label}`);
     return;
   }
+  if (interpreter) {
+    // Two-stage: admitted inside the file's interpreter, under the kernel's limits.
+    try {
+      c.module = interpreter.admit(code, w.header.requiredFeatures, limits);
+      c.abiVersion = c.module.abiVersion;
+    } catch (e) {
+      if (!(e instanceof TwoStageError)) throw e;
+      const s = e.sandbox;
+      c.rejection = { class: s.class, message: s.message, ...(s.initialMemory ? { initialMemory: true } : {}) };
+    }
+    return;
+  }
   const a = admit(code, w.header.requiredFeatures, maxMemory);
   if (a.rejection) c.rejection = a.rejection;
   else [c.module, c.abiVersion] = [a.module, a.abiVersion];
 }
 
+const INTERPRETER_ROLE = format.roles.find((r) => r.name === 'interpreter').id;
+/** The words of Rejection::NoInterpreter. */
+const NO_INTERPRETER = 'a run via the interpreter, and the file has no usable interpreter segment';
+
+/** The verified bytecode of an interpreter segment (interpreter_code): the
+ *  checks any code passes (segment hash; under a policy, a trusted
+ *  signature; decompression within the module limit; the bytecode hash),
+ *  or a rejection. */
+function interpreterCode(file, index, policy) {
+  const malformed = (e) => ({ rejection: rejection('malformed', `malformed WASM segment: ${e.message}`) });
+  let seg, w;
+  try { seg = file.segment(index); } catch (e) { return malformed(e); }
+  const payload = seg.payload.slice();
+  try { w = parseWasm(payload); } catch (e) { return malformed(e); }
+  const segHash = verifyContentHash(seg.header.checksumAlgo, seg.header.contentHash, payload);
+  if (segHash.class === 'mismatch' || segHash.class === 'unsupported') return { rejection: rejection('segment_hash', `segment content hash ${segHash.label}`) };
+  if (policy) {
+    const c = { signer: UNSIGNED };
+    const r = untrusted(file, c, seg, payload, policy);
+    if (r) return { rejection: r };
+  }
+  let code;
+  try { code = wasmCode(w, LIMITS.max_module_bytes); } catch (e) { if (e?.class !== 'bad_payload') throw e; return malformed(e); }
+  const codeHash = bytecodeHashStatus(w.header.bytecodeHash, code);
+  if (codeHash.class !== 'verified') return { rejection: rejection('bytecode_hash', `bytecode hash ${codeHash.label}`) };
+  return { code, hash: hex(w.header.bytecodeHash) };
+}
+
+/** The file's interpreter for a two-stage run (pick_interpreter): the first
+ *  Interpreter segment, by priority then file order, that passes the checks
+ *  any code passes and that this engine accepts as an interpreter module.
+ *  {index, interpreter, features} or {tried: [[index, words, class]]}: the
+ *  class of a rejection as for any code (segment_hash, untrusted, ...), or
+ *  unusable_interpreter (not a module speaking the interpreter ABI). */
+export function pickInterpreter(file, policy = null) {
+  const mods = [];
+  file.directory.forEach((e, i) => {
+    if (e.segType !== SEG.WASM) return;
+    try {
+      const h = parseWasm(file.segment(i).payload).header;
+      if (h.role === INTERPRETER_ROLE) mods.push([h.priority, i]);
+    } catch { /* not an interpreter segment */ }
+  });
+  mods.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const tried = [];
+  for (const [, index] of mods) {
+    const c = interpreterCode(file, index, policy);
+    if (c.rejection) { tried.push([index, c.rejection.message, c.rejection.class]); continue; }
+    try {
+      const interpreter = cachedInterpreter(c.hash, c.code);
+      return { index, interpreter, features: interpreter.features };
+    } catch (e) {
+      if (!(e instanceof TwoStageError)) throw e;
+      tried.push([index, e.message, 'unusable_interpreter']);
+    }
+  }
+  return { tried };
+}
+
 /** Judge the WASM segments for host features `host` (bits). `how`: 'every'
  *  (select --explain) or 'first' (in rank order until one passes, as a run).
  *  `force`: a directory index, still fully verified. `policy`: a trust
- *  policy (trust.mjs) or null. */
-export function select(file, { host, force = null, how = 'every', maxMemory, policy = null }) {
+ *  policy (trust.mjs) or null. `twoStage`: null (kernels run in this
+ *  engine), or pickInterpreter()'s answer (kernels run inside the file's
+ *  interpreter, under `limits`: two-stage.mjs kernelLimits); then `host`
+ *  is already bounded by the features the interpreter runs. */
+export function select(file, { host, force = null, how = 'every', maxMemory, policy = null, twoStage = null, limits = null }) {
+  const interpreter = twoStage?.interpreter ?? null;
   const candidates = file.directory.map((e, i) => (e.segType === SEG.WASM ? screen(file, i, host, policy) : null)).filter(Boolean);
   const order = candidates
     .map((c, i) => [c, i])
@@ -99,16 +177,27 @@ export function select(file, { host, force = null, how = 'every', maxMemory, pol
   let chosen = null;
   for (const i of order) {
     if (chosen !== null && how === 'first') break;
-    verifyAdmit(file, candidates[i], maxMemory, policy);
+    if (twoStage && !interpreter) {
+      candidates[i].rejection = rejection('no_interpreter', NO_INTERPRETER);
+      continue;
+    }
+    verifyAdmit(file, candidates[i], maxMemory, policy, interpreter, limits);
     if (chosen === null && candidates[i].module) chosen = i;
   }
-  return new Selection(host, candidates, chosen, force);
+  const via = twoStage === null ? null : interpreter ? { index: twoStage.index, features: twoStage.features } : { tried: twoStage.tried };
+  return new Selection(host, candidates, chosen, force, via);
 }
 
 export class Selection {
-  constructor(host, candidates, chosen, forced) {
-    Object.assign(this, { hostFeatures: host, candidates, chosenPosition: chosen, forced });
+  /** `via`: null (direct), {index, features} (the interpreter segment that
+   *  runs the kernel) or {tried: [[index, words, class]]} (none was usable). */
+  constructor(host, candidates, chosen, forced, via = null) {
+    Object.assign(this, { hostFeatures: host, candidates, chosenPosition: chosen, forced, via });
+    /** With via 'auto': the other path's selection, when this one chose nothing. */
+    this.alternative = null;
   }
+  /** 'direct' or 'interpreter': what runs the kernel. */
+  get path() { return this.via === null ? 'direct' : 'interpreter'; }
   get chosen() { return this.chosenPosition === null ? null : this.candidates[this.chosenPosition]; }
   /** {class, text} of candidate i: selected / eligible / not_verified / rejected:<class>. */
   verdict(i) {
@@ -123,8 +212,11 @@ export class Selection {
     return {
       host_features: featureNames(this.hostFeatures),
       selected_segment: this.chosen ? this.chosen.index : null,
-      // This host runs kernels in its own engine, never through an in-file interpreter.
-      via: 'direct',
+      via: this.path,
+      ...(this.via === null ? {} : {
+        interpreter: this.via.tried ? { segment: null, tried: this.via.tried.map(([segment, why]) => ({ segment, why })) }
+          : { segment: this.via.index, features: featureNames(this.via.features) },
+      }),
       candidates: this.candidates.map((c, i) => {
         const h = c.header, v = this.verdict(i);
         return {
@@ -143,8 +235,19 @@ export class Selection {
     if (this.untrusted) return 'untrusted';
     return this.forced === null ? 'no_solver' : 'refused';
   }
-  /** Why no solver runs (RunError::NoSolver's words). */
+  /** Why no solver runs (RunError::NoSolver's words); with via 'auto', then
+   *  why the other path found none either. */
   noSolverMessage() {
+    const own = this.ownNoSolverMessage();
+    const alt = this.alternative;
+    if (!alt) return own;
+    return `${own}\n${alt.path === 'interpreter' ? 'via the file\'s interpreter' : 'directly in this engine'}: ${alt.ownNoSolverMessage().split('\n').join('\n  ')}`;
+  }
+  ownNoSolverMessage() {
+    if (this.via?.tried) {
+      if (!this.via.tried.length) return 'a run via the interpreter, and the file carries none (pack it with --bootstrap)';
+      return ['a run via the interpreter, and no interpreter segment is usable', ...this.via.tried.map(([i, why]) => `  interpreter segment ${i}: ${why}`)].join('\n');
+    }
     const n = this.forced;
     let s = n === null ? (this.untrusted ? 'no runnable solver segment signed by a trusted key' : 'no runnable solver segment')
       : this.candidates.some((c) => c.index === n) ? `the forced segment ${n} is not runnable` : `the forced segment ${n} is not a WASM segment`;

@@ -4,11 +4,13 @@
 // arrays in the session (or all up front with verifyData). Under a trust
 // policy the chosen code is signed by a trusted key, and (unless
 // unsignedData) so is every data segment a run binds.
-import { applyFeatureMask, featureNames, roleName, exitForStatus, statusMessage, STATUS, methodById, detailName, detailWords } from './spec.mjs';
+import { applyFeatureMask, featureNames, roleName, exitForStatus, statusMessage, STATUS, FEAT, methodById, detailName, detailWords } from './spec.mjs';
 import { refusal } from './errors.mjs';
 import { engineFeatures } from './engine.mjs';
-import { select } from './select.mjs';
-import { bind, sourceOf, segmentsOf, checkSegment, checkSigned, boundSegments, verifyData } from './data.mjs';
+import { select, pickInterpreter } from './select.mjs';
+import { kernelLimits, TwoStageError, DEFAULT_FUEL, DEFAULT_MAX_RECURSION } from './two-stage.mjs';
+import { ENGINE_FEATURES } from './layouts.mjs';
+import { bind, sourceOf, segmentsOf, checkSegment, checkSigned, boundSegments, verifyData as verifyData_ } from './data.mjs';
 import { trustPolicy, signerJson } from './trust.mjs';
 import { makeRequest, matrixChoice, inputOf, paramsOf } from './request.mjs';
 import { runModule } from './sandbox.mjs';
@@ -17,34 +19,95 @@ import { findLabels } from './labels.mjs';
 import { shake256, hex } from './hashes.mjs';
 import { LIMITS } from './layouts.mjs';
 
-/** Host features from an option: a mask spec ("-simd"), bits, or undefined (all the engine has). */
-export function hostFeatures(mask) {
-  const engine = engineFeatures();
-  if (mask === undefined || mask === null) return engine;
-  return typeof mask === 'number' ? mask & engine : applyFeatureMask(String(mask), engine);
+/** Host features from an option: a mask spec ("-simd"), bits, or undefined
+ *  (all the engine has). `of`: the features the mask applies to (default:
+ *  this engine's). */
+export function hostFeatures(mask, of = engineFeatures()) {
+  if (mask === undefined || mask === null) return of;
+  return typeof mask === 'number' ? mask & of : applyFeatureMask(String(mask), of);
+}
+
+/** Every feature the sandbox can run (interpreter/src/caps.rs host_features):
+ *  what a user's mask applies to when the kernel runs in the file's
+ *  interpreter, not in this engine (HostConfig::allowed_features). */
+const SANDBOX_FEATURES = ENGINE_FEATURES.reduce((a, name) => a | FEAT[name], FEAT.simd);
+
+/** What runs the kernel: this engine ('direct'), the file's interpreter
+ *  ('interpreter'), or the interpreter only when no kernel runs directly ('auto'). */
+export const VIA = Object.freeze(['direct', 'interpreter', 'auto']);
+const checkVia = (via) => {
+  if (!VIA.includes(via)) throw refusal('usage', `--via ${via}: not one of ${VIA.join(', ')}`, 'usage');
+  return via;
+};
+/** A fuel budget: a positive integer (number, BigInt or decimal string) below 2^64. */
+function checkFuel(fuel) {
+  let f;
+  try { f = BigInt(typeof fuel === 'string' ? fuel.trim() : fuel); } catch { f = -1n; }
+  if (f < 0n || f >= 1n << 64n || (typeof fuel === 'string' && !/^\d+$/.test(fuel.trim()))) throw refusal('usage', `--fuel: '${fuel}' is not a fuel budget (a whole number)`, 'usage');
+  return f;
 }
 
 export class Session {
   /** @param file an openFile() result; @param o {hostFeatures?: string|number, segment?: number,
    *  allowUnhashed?: boolean, maxMemory?: number (bytes), trust?: trust-file text | [{name, publicKey}]
-   *  | a trustPolicy() (none: no policy, the code is unauthenticated), unsignedData?: boolean} */
+   *  | a trustPolicy() (none: no policy, the code is unauthenticated), unsignedData?: boolean,
+   *  via?: 'direct' (default) | 'interpreter' | 'auto', fuel?: number|bigint|string (kernel fuel
+   *  of runs via the interpreter; V8 meters none), maxRecursion?: number (likewise),
+   *  engineFeatures?: string|number (emulate an engine with fewer features than this one)} */
   constructor(file, o = {}) {
     this.file = file;
-    this.host = hostFeatures(o.hostFeatures);
+    this.mask = o.hostFeatures ?? null;
+    /** What this engine runs: probed, or (o.engineFeatures: bits or a mask
+     *  spec applied to the probe) an engine emulated, e.g. one without SIMD. */
+    this.engine = o.engineFeatures === undefined || o.engineFeatures === null ? engineFeatures() : hostFeatures(o.engineFeatures);
+    this.host = hostFeatures(this.mask, this.engine);
     this.force = o.segment ?? null;
     this.allowUnhashed = Boolean(o.allowUnhashed);
     this.maxMemory = o.maxMemory ?? LIMITS.max_memory_bytes;
     this.policy = policyOf(o.trust, o.unsignedData);
+    this.via = checkVia(o.via ?? 'direct');
+    this.fuel = o.fuel === undefined || o.fuel === null ? DEFAULT_FUEL : checkFuel(o.fuel);
+    this.maxRecursion = o.maxRecursion ?? DEFAULT_MAX_RECURSION;
     this.checked = new Set();
     this.signedData = new Set();
     this.selected = null;
+    this.interpreter = null;
   }
   /** True when a trust policy is in force (else the code is unauthenticated). */
   get authenticated() { return this.policy !== null; }
+  /** Change what runs the kernel, or its fuel, for later runs (the solver is
+   *  selected again; what the session verified of the data is kept). */
+  configure({ via = this.via, fuel = this.fuel } = {}) {
+    const f = fuel === null ? DEFAULT_FUEL : checkFuel(fuel);
+    if (checkVia(via) !== this.via || f !== this.fuel) [this.via, this.fuel, this.selected] = [via, f, null];
+    return this;
+  }
+  /** The kernel limits of runs via the interpreter (the session's fuel, memory cap and recursion). */
+  get limits() { return kernelLimits({ fuel: this.fuel, maxMemory: this.maxMemory, maxRecursion: this.maxRecursion }); }
   /** Judge every candidate (select --explain). */
-  explain() { return select(this.file, { host: this.host, force: this.force, how: 'every', maxMemory: this.maxMemory, policy: this.policy }); }
+  explain() { return this.choose('every'); }
   /** Verify in rank order until one passes (what a run uses). */
-  select() { return select(this.file, { host: this.host, force: this.force, how: 'first', maxMemory: this.maxMemory, policy: this.policy }); }
+  select() { return this.choose('first'); }
+
+  choose(how) {
+    const o = { force: this.force, how, maxMemory: this.maxMemory, policy: this.policy };
+    const direct = () => select(this.file, { ...o, host: this.host });
+    const twoStage = () => {
+      const ts = (this.interpreter ??= pickInterpreter(this.file, this.policy));
+      // The user's mask bounds what the interpreter runs (not what this engine runs).
+      const host = ts.interpreter ? hostFeatures(this.mask, SANDBOX_FEATURES) & ts.features : hostFeatures(this.mask, SANDBOX_FEATURES);
+      return select(this.file, { ...o, host, twoStage: ts, limits: this.limits });
+    };
+    if (this.via === 'direct') return direct();
+    if (this.via === 'interpreter') return twoStage();
+    // auto: the file's interpreter only when no kernel runs in this engine.
+    const d = direct();
+    if (d.chosen) return d;
+    const t = twoStage();
+    if (t.chosen) return t;
+    d.alternative = t;
+    return d;
+  }
 
   /** The labels of the data `out` read (rows of the vector set or nodes of
    *  the matrix), under this session's trust policy (Session::labels):
@@ -59,12 +122,30 @@ export class Session {
    *  the solver reports an error status). Throws RvfError on refusals. */
   run(method, options = {}) {
     const req = makeRequest(method, options);
-    const sel = (this.selected ??= this.select());
-    const c = sel.chosen;
-    if (!c) throw refusal(sel.noSolverExit, sel.noSolverMessage(), 'no_solver');
+    const sel = this.selection();
     const binding = bind(this.file, matrixChoice(req));
     const input = inputOf(req, binding);
     const params = paramsOf(req, this.file);
+    return this.execute(sel, binding, params, input, req.verifyData);
+  }
+
+  /** Run exact ABI parameters (by field name, as paramsOf gives them) and
+   *  input bytes (a receipt's) on `matrix`: null (none), 'only' or a
+   *  directory index (Session::run_exact). */
+  runExact(params, input, matrix, verifyData = false) {
+    const sel = this.selection();
+    return this.execute(sel, bind(this.file, matrix), params, input, verifyData);
+  }
+
+  /** The selection runs use: made at the first run, then kept. */
+  selection() {
+    const sel = (this.selected ??= this.select());
+    if (!sel.chosen) throw refusal(sel.noSolverExit, sel.noSolverMessage(), 'no_solver');
+    return sel;
+  }
+
+  execute(sel, binding, params, input, verifyData) {
+    const c = sel.chosen;
     if (this.policy && !this.policy.unsignedData) {
       for (const i of boundSegments(binding)) {
         if (this.signedData.has(i)) continue;
@@ -72,8 +153,8 @@ export class Session {
         this.signedData.add(i);
       }
     }
-    if (req.verifyData) {
-      verifyData(this.file, binding, this.allowUnhashed);
+    if (verifyData) {
+      verifyData_(this.file, binding, this.allowUnhashed);
       for (const i of [binding.sparse?.index, ...binding.vectors.segments.map((s) => s.index)]) if (i !== undefined) this.checked.add(i);
     }
     let failure = null;
@@ -86,12 +167,17 @@ export class Session {
       return true;
     };
     const pages = c.header.maxMemoryPages;
-    const cap = pages ? Math.min(pages * 65536, this.maxMemory) : this.maxMemory;
     let out, error = null;
-    try { out = runModule(c.module, params, input, sourceOf(binding), check, cap); } catch (e) { error = e; }
+    if (c.module.twoStage) {
+      // Inside the interpreter: the limits' cap, lowered by the header's pages (as the Rust host).
+      try { out = c.module.run(params, input, sourceOf(binding), check, pages ? pages * 65536 : null); } catch (e) { error = e instanceof TwoStageError ? e.toRvfError() : e; }
+    } else {
+      const cap = pages ? Math.min(pages * 65536, this.maxMemory) : this.maxMemory;
+      try { out = runModule(c.module, params, input, sourceOf(binding), check, cap); } catch (e) { error = e; }
+    }
     if (failure) throw failure;
     if (error) throw error;
-    return new Outcome({ file: this.file, selection: sel, chosen: c, request: req, params, input, binding, authenticated: this.authenticated, ...out });
+    return new Outcome({ file: this.file, selection: sel, chosen: c, params, input, binding, authenticated: this.authenticated, ...out });
   }
 }
 
@@ -104,6 +190,8 @@ function policyOf(trust, unsignedData) {
 }
 
 const num = (x) => (typeof x === 'bigint' ? Number(x) : x);
+/** A u64 for JSON: a number when exact, else its BigInt (which JSON.stringify refuses: say it as a string). */
+const jsonU64 = (x) => (x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : String(x));
 
 /** A finished run: what ran, on what, with which inputs, and what it produced. */
 export class Outcome {
@@ -120,11 +208,17 @@ export class Outcome {
     this.params = o.params;
     this.input = o.input;
     const r = o.report;
+    /** The report as the module gave it (the ABI's field names; receipts encode it). */
+    this.rawReport = r;
     this.report = {
       status: r.status, statusMessage: statusMessage(r.status), detail: r.detail ?? 0, detailName: detailName(r.detail ?? 0), iterations: num(r.iterations), residual: r.residual,
       estimate: r.estimate, work: num(r.work), converged: r.converged === 1, resultCount: r.result_count, resultKind: r.result_kind,
     };
     this.output = o.output;
+    /** What ran the kernel: 'direct' (this engine) or 'interpreter' (the file's, two-stage). */
+    this.via = o.selection.path;
+    /** Kernel fuel (BigInt), metered by the interpreter's wasmi; null for a direct V8 run (V8 meters none). */
+    this.fuelUsed = o.fuelUsed ?? null;
     this.stats = { hostCalls: o.stats.calls, rowsServed: o.stats.rows_served, bytesServed: o.stats.bytes_served };
     this.digest = hex(shake256(o.output, 32));
     this.valueLabel = valueLabel(this.method, o.params.metric);
@@ -154,11 +248,12 @@ export class Outcome {
   results() { return decodeResults(this.report.resultKind, this.output); }
   /** Rows in the order a table shows them. */
   rows() { return shownRows(this.results(), this.method); }
-  /** One line as rvf-pack run prints it. */
+  /** One line as rvf-pack run prints it; a two-stage run says it ran in the file's interpreter. */
   summary() {
-    return `${this.method} on segment ${this.segment.index} (${roleName(this.segment.role)}, features ${featureNames(this.segment.requiredFeatures)}): ${this.report.statusWords}`;
+    const via = this.via === 'interpreter' ? ` via the file's interpreter (segment ${this.selection.via.index})` : '';
+    return `${this.method} on segment ${this.segment.index} (${roleName(this.segment.role)}, features ${featureNames(this.segment.requiredFeatures)})${via}: ${this.report.statusWords}`;
   }
-  /** The fields of `rvf-pack run --json` (no fuel_used: V8 meters none).
+  /** The fields of `rvf-pack run --json` (fuel_used only for two-stage runs: V8 meters none).
    *  `labels`: the Labels of the data (Session#labels), which add `label`
    *  to pair rows, a `labels` list beside dense results, and `labels_segments`;
    *  `rows: false` leaves the results out (rvf-pack's --out). */
@@ -174,6 +269,7 @@ export class Outcome {
         iterations: r.iterations, residual: r.residual, estimate: r.estimate,
         work: r.work, converged: r.converged, result_count: r.resultCount,
       },
+      ...(this.fuelUsed === null ? {} : { fuel_used: jsonU64(this.fuelUsed) }),
       host_calls: this.stats.hostCalls, rows_served: this.stats.rowsServed, bytes_served: this.stats.bytesServed,
       output_digest: this.digest,
       authenticated: this.authenticated,

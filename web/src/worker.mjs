@@ -2,10 +2,15 @@
 // finding labels) happens here, off the page's thread, through the one
 // library (rvf.mjs).
 // Messages in: {type: 'open', file: File, trust?: trust-file text (inline
-// hex keys), unsignedData?: boolean}, {type: 'run', method, options},
-// {type: 'download', format}. Out: progress, opened, result, download,
-// error (with the library's class/exit words; phase 'trust' for a trust
-// list that does not parse), missing-dependency.
+// hex keys), unsignedData?: boolean}, {type: 'run', method, options, via?:
+// 'auto' | 'interpreter' | 'direct', fuel?: kernel fuel of a run through
+// the file's interpreter}, {type: 'download', format}. Out: progress,
+// opened, result, download, error (with the library's class/exit words;
+// phase 'trust' for a trust list that does not parse), missing-dependency.
+// The page's default is via 'auto': a kernel runs in this engine, and
+// through the file's own interpreter (two-stage, the Rust host's fuel and
+// limits enforced inside) when none can run here. A kernel that never
+// stops is stopped by its fuel there, in this worker: the page stays live.
 import * as rvf from './rvf.mjs';
 import { installProviders } from './providers.mjs';
 
@@ -59,7 +64,7 @@ function policyOf(text, unsignedData) {
 
 function open(bytes, name, trust) {
   file = rvf.openFile(bytes);
-  session = new rvf.Session(file, { trust });
+  session = new rvf.Session(file, { trust, via: 'auto' });
   const total = file.segments.reduce((a, s) => a + s.payloadLength, 0);
   let before = 0;
   rvf.onHashProgress((done) => post({ type: 'progress', phase: 'hashing', done: before + done, total }));
@@ -71,13 +76,19 @@ function open(bytes, name, trust) {
   post({ type: 'progress', phase: 'verifying solvers', done: 0, total: 0 });
   const selection = session.explain();
   rvf.onHashProgress(null);
+  const chain = rvf.bootstrapChain(file);
   return {
     name, inspect: rvf.inspectJson(file), selection: selection.toJSON(), hostFeatures: rvf.featureNames(session.host),
     authenticated: session.authenticated, trustedKeys: trust ? trust.keys.map((k) => `${k.name} (key ${k.idHex})`) : [],
+    chain: { ...chain, words: rvf.describeChain(chain) }, defaultFuel: String(session.fuel),
+    hasInterpreter: selection.candidates.some((c) => c.header?.role === INTERPRETER_ROLE),
+    why: selection.chosen ? null : selection.noSolverMessage(),
   };
 }
+const INTERPRETER_ROLE = rvf.facts.format.roles.find((r) => r.name === 'interpreter').id;
 
-function run(method, options) {
+function run(method, options, via, fuel) {
+  session.configure({ via: via ?? 'auto', fuel: fuel ?? undefined });
   const out = session.run(method, options);
   const found = session.labels(out), labels = found.labels;
   [last, lastLabels] = [out, labels];
@@ -99,6 +110,8 @@ function run(method, options) {
     rowLabels: labels ? rows.slice(0, 10).map(([i]) => labels.get(i)) : null,
     pointLabels: labels ? plotLabels(points, labels) : null,
     notes: found.skipped.map((k) => k.words),
+    via: out.via,
+    fuelUsed: out.fuelUsed === null ? null : String(out.fuelUsed),
   };
 }
 
@@ -129,7 +142,7 @@ self.onmessage = async ({ data: m }) => {
     } else if (m.type === 'run') {
       post({ type: 'progress', phase: 'running', done: 0, total: 0 });
       const t = performance.now();
-      const result = run(m.method, m.options);
+      const result = run(m.method, m.options, m.via, m.fuel);
       result.ms = performance.now() - t;
       post({ type: 'result', ...result }, [result.rows.buffer, result.byIndex.buffer]);
     } else if (m.type === 'download') {
@@ -138,6 +151,8 @@ self.onmessage = async ({ data: m }) => {
       post({ type: 'download', format: m.format, bytes }, [bytes.buffer]);
     }
   } catch (e) {
-    post({ type: 'error', phase: m.type, ...errorOf(e) });
+    // A refused run says which path it took (this engine, or the file's interpreter).
+    const selection = m.type === 'run' && session?.selected ? session.selected.toJSON() : null;
+    post({ type: 'error', phase: m.type, ...errorOf(e), selection });
   }
 };

@@ -34,6 +34,23 @@ export function samples() {
   return made;
 }
 
+let booted = null;
+/** Sample files that carry the interpreter (create --bootstrap): karate with its
+ *  transpose, Poisson with its right-hand side and the points (made once per process). */
+export function bootedSamples() {
+  if (booted) return booted;
+  const dir = samples().dir;
+  const s = (n) => path.join(root, 'samples', n);
+  const k = (v) => path.join(root, 'microkernel/dist', `solver-${v}.wasm`);
+  const solvers = ['--solver', k('baseline'), '--solver', k('simd'), '--bootstrap'];
+  const karate = path.join(dir, 'karate-booted.rvf');
+  const poisson = path.join(dir, 'poisson-booted.rvf');
+  execFileSync(packBin, ['create', karate, '--matrix', s('karate.mtx'), '--with-transpose', ...solvers]);
+  execFileSync(packBin, ['create', poisson, '--matrix', s('poisson16.mtx'), '--rhs', s('poisson16_rhs.txt'), '--vectors', s('points.fvecs'), ...solvers]);
+  booted = { dir, karate, poisson };
+  return booted;
+}
+
 /** rvf-pack with `args`: {status, stdout, stderr}. */
 export function rvfPack(args) {
   const r = spawnSync(packBin, args, { encoding: 'utf8' });

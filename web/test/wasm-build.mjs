@@ -29,12 +29,13 @@ export function wasm({ types = [[[], []]], imports = [], funcs = [], tables = []
 }
 
 /** A module that speaks the solver ABI (as interpreter/tests/abi_module.wat.in),
- *  with one thing changed by `o`: abiVersion, memoryMin, start, imports, exports edits. */
+ *  with one thing changed by `o`: abiVersion, memoryMin, start, imports, exports edits,
+ *  runBody (rvf_run's instructions, leaving an i32: e.g. SPIN). */
 export function abiModule(o = {}) {
   const c = (n) => [0x41, ...sleb(n)];
   const funcs = [
     ['rvf_abi_version', 0, c(o.abiVersion ?? 0x10000)], ['rvf_alloc', 1, c(1024)], ['rvf_set_params', 2, c(0)],
-    ['rvf_run', 0, c(0)], ['rvf_result_ptr', 0, c(512)], ['rvf_result_len', 0, c(0)], ['rvf_report_ptr', 0, c(0)],
+    ['rvf_run', 0, o.runBody ?? c(0)], ['rvf_result_ptr', 0, c(512)], ['rvf_result_len', 0, c(0)], ['rvf_report_ptr', 0, c(0)],
   ];
   const imports = o.imports ?? [];
   const exports = [['memory', 2, 0], ...funcs.map(([n], i) => [n, 0, i + imports.length])]
@@ -50,6 +51,9 @@ export function abiModule(o = {}) {
   });
 }
 
+/** rvf_run's body for a kernel that never stops: `loop br 0 end; i32.const 0`. */
+export const SPIN = [0x03, 0x40, 0x0c, 0x00, 0x0b, 0x41, 0x00];
+
 export function sleb(n) {
   const out = [];
   for (;;) {
@@ -58,4 +62,26 @@ export function sleb(n) {
     if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) { out.push(b); return out; }
     out.push(b | 0x80);
   }
+}
+
+const readLeb = (b, at) => { let n = 0, mul = 1, i = at; for (;;) { const x = b[i++]; n += (x & 0x7f) * mul; mul *= 128; if (!(x & 0x80)) return [n, i]; } };
+
+/** `bytes` (a module) with one more function of type () -> (), never called, whose
+ *  body is `body` (instructions, without locals or the final end): a way to make
+ *  a real kernel use (and declare) one more proposal, e.g. memory.fill for bulk memory. */
+export function withFunction(bytes, body) {
+  const sections = [];
+  for (let at = 8; at < bytes.length;) {
+    const id = bytes[at];
+    const [len, start] = readLeb(bytes, at + 1);
+    sections.push({ id, body: bytes.subarray(start, start + len) });
+    at = start + len;
+  }
+  const recount = (s, extra) => { const [n, rest] = readLeb(s.body, 0); s.body = new Uint8Array([...leb(n + 1), ...s.body.subarray(rest), ...extra]); return n; };
+  const types = sections.find((s) => s.id === 1);
+  const typeIndex = recount(types, [0x60, 0, 0]);
+  recount(sections.find((s) => s.id === 3), leb(typeIndex));
+  const code = [0, ...body, 0x0b];
+  recount(sections.find((s) => s.id === 10), [...leb(code.length), ...code]);
+  return new Uint8Array([...bytes.subarray(0, 8), ...sections.flatMap((s) => [s.id, ...leb(s.body.length), ...s.body])]);
 }

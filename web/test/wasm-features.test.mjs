@@ -29,6 +29,10 @@ const cases = {
   'memory.fill': [wasm({ memory: [1], funcs: [fn([0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 11, 0])] }), ['bulk-memory']],
   'passive data': [wasm({ memory: [1], data: [1, 1, 1, 7] }), ['bulk-memory']],
   'data count section': [wasm({ memory: [1], datacount: 1, data: [1, 0, 0x41, 0, 0x0b, 1, 7] }), ['bulk-memory']],
+  'data count 0, no data section': [wasm({ memory: [1], datacount: 0 }), ['bulk-memory']],
+  'data count, no memory': [wasm({ datacount: 0 }), ['bulk-memory']],
+  'memory.init with a data count': [wasm({ memory: [1], datacount: 1, funcs: [fn([0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 8, 0, 0])], data: [1, 1, 1, 7] }), ['bulk-memory']],
+  'data.drop of an active segment': [wasm({ memory: [1], datacount: 1, funcs: [fn([0xfc, 9, 0])], data: [1, 0, 0x41, 0, 0x0b, 1, 7] }), ['bulk-memory']],
   'passive element segment': [wasm({ tables: [[T.funcref, 1]], funcs: [fn([])], elems: [1, 1, 0, 1, 0] }), ['bulk-memory']],
   'two results': [wasm({ types: [[[], [T.i32, T.i32]]], funcs: [fn([0x41, 1, 0x41, 2])] }), ['multi-value']],
   'block with a type index': [wasm({ types: [[[], []], [[T.i32], [T.i32]]], funcs: [fn([0x41, 1, 0x02, 1, 0x0b, 0x1a])] }), ['multi-value']],
@@ -67,3 +71,25 @@ test('uses no RVF host runs are named, and a start function is one', () => {
   assert.ok(relaxed.unsupported.includes('relaxed SIMD'));
   assert.match(rvf.scanModule(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 9])).error, /unexpected end/);
 });
+
+// Modules whose data count section is wrong or missing: rvf-pack refuses to pack them (wasmparser),
+// and this host refuses them too (the scanner derives bulk memory, V8's validator refuses the module:
+// a candidate's verdict is module_invalid either way).
+const badDataCount = {
+  'data count 2, one data segment': wasm({ memory: [1], datacount: 2, data: [1, 0, 0x41, 0, 0x0b, 1, 7] }),
+  'data count 1, no data section': wasm({ memory: [1], datacount: 1 }),
+  'memory.init without a data count': wasm({ memory: [1], funcs: [fn([0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 8, 0, 0])], data: [1, 1, 1, 7] }),
+  'data.drop without a data count': wasm({ memory: [1], funcs: [fn([0xfc, 9, 0])], data: [1, 1, 1, 7] }),
+};
+for (const [name, bytes] of Object.entries(badDataCount)) {
+  test(`${name}: refused by rvf-pack and by this host`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rvf-feat-'));
+    fs.writeFileSync(path.join(dir, 'm.wasm'), bytes);
+    const made = rvfPack(['create', path.join(dir, 'm.rvf'), '--solver', path.join(dir, 'm.wasm'), '--allow-no-baseline', '--force']);
+    assert.notEqual(made.status, 0, 'rvf-pack packs it');
+    assert.match(made.stderr, /not a valid WebAssembly module: data count/);
+    assert.equal(WebAssembly.validate(bytes), false);
+    const scan = rvf.scanModule(bytes);
+    assert.ok(scan.error !== null || scan.features & rvf.FEAT['bulk-memory']);
+  });
+}

@@ -1,0 +1,366 @@
+// Replaying a run receipt (docs/RECEIPTS.md; host/src/replay.rs and
+// compare.rs): re-run exactly what a receipt written by `rvf-pack run
+// --receipt` records, on this engine, and say what differs. Identical only
+// when everything compared is bit-identical: the output digest and bytes,
+// the report, and for a run through the file's interpreter (two-stage) the
+// kernel fuel, which wasmi meters inside it.
+//
+// As the Rust host: the receipt must not contradict itself (every readable
+// field says what its exact record says); it may lower this host's limits,
+// never raise them; the file must be the recorded one or an append to it
+// whose recorded prefix holds the manifest and the chosen segment; the
+// same segment (offset, role, target, priority, sizes, bytecode and content
+// hashes), host features, forced segment, verdicts, params, input and data
+// must come out of the rerun.
+//
+// What this host does not compare (each replay lists them in notCompared):
+// a receipt's own signature (not checked here: `rvf-pack replay` checks
+// it); the engine's wasmi cargo features and compilation mode (facts of a
+// Rust build); and for a direct run in V8, the engine and the fuel (V8 is
+// not wasmi and meters none: `via: 'interpreter'` compares both).
+import { abi, featureNames, roleName, targetName, methodById, SEG } from './spec.mjs';
+import { RvfError } from './errors.mjs';
+import { openFile } from './file.mjs';
+import { segmentAt } from './container.mjs';
+import { shake256, hex } from './hashes.mjs';
+import { encodeParams } from './request.mjs';
+import { Session } from './session.mjs';
+import { DEFAULT_FUEL, DEFAULT_MAX_RECURSION } from './two-stage.mjs';
+import { LIMITS } from './layouts.mjs';
+
+/** The receipt schema this host reads (host/src/receipt.rs SCHEMA, VERSION). */
+export const RECEIPT_SCHEMA = 'rvf-boot/receipt';
+export const RECEIPT_VERSION = 1;
+/** The engine a two-stage run's kernel runs in: the interpreter module is
+ *  rvf-interpreter's wasmi (docs/ABI.md "Interpreter ABI"), as a receipt
+ *  records it (interpreter/src/lib.rs engine::NAME, VERSION; fuel metering
+ *  and determinism always on). */
+export const KERNEL_ENGINE = Object.freeze({ name: 'wasmi', version: '2.0.0', fuel_metering: true, deterministic: true });
+
+const badInput = (message) => new RvfError(message, { exit: 'bad_input', class: 'receipt' });
+
+/** JSON with integers beyond 2^53 kept exact (as BigInt): a receipt's u64s. */
+export function parseJsonExact(text) {
+  let out = '', i = 0;
+  const n = text.length;
+  while (i < n) {
+    const ch = text[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (ch === '-' || (ch >= '0' && ch <= '9')) {
+      let j = i + 1;
+      while (j < n && /[0-9eE+\-.]/.test(text[j])) j++;
+      const tok = text.slice(i, j);
+      out += /^-?\d+$/.test(tok) && !Number.isSafeInteger(Number(tok)) ? `"\u0000n:${tok}"` : tok;
+      i = j;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return JSON.parse(out, (k, v) => (typeof v === 'string' && v.startsWith('\u0000n:') ? BigInt(v.slice(3)) : v));
+}
+
+const isInt = (x) => (typeof x === 'number' && Number.isInteger(x) && x >= 0) || (typeof x === 'bigint' && x >= 0n);
+const isNum = (x) => typeof x === 'number';
+const isStr = (x) => typeof x === 'string';
+const isBool = (x) => typeof x === 'boolean';
+const opt = (p) => (x) => x === null || x === undefined || p(x);
+
+/** The fields a receipt must have, with their types (receipt.rs Receipt, serde's rules). */
+const SHAPE = {
+  schema: isStr, version: isInt, rvf_pack_version: isStr,
+  file: { path: isStr, length: isInt, digest: isStr, manifest_offset: isInt, manifest_epoch: isInt, manifest_digest: isStr },
+  selection: {
+    host_features: isInt, host_features_names: isStr, mask: opt(isStr), forced_segment: opt(isInt),
+    chosen: { index: isInt, offset: isInt, role: isStr, target: isStr, required_features: isInt, bootstrap_priority: isInt, bytecode_size: isInt, bytecode_hash: isStr, content_hash: isStr },
+    candidates: (x) => Array.isArray(x) && x.every((c) => c && isInt(c.index) && isInt(c.offset) && isStr(c.verdict)),
+  },
+  params: {
+    method: isStr, params_hex: isStr, input_hex: isStr, verify_data: isBool, tol: isNum, max_iter: isInt, flags: isInt, alpha: isNum,
+    epsilon: isNum, seed: isInt, source: isInt, target: isInt, k: isInt, metric: isInt, work_budget: isInt, num_walks: isInt, min_margin: isNum,
+  },
+  engine: { name: isStr, version: isStr, cargo_features: (x) => Array.isArray(x) && x.every(isStr), compilation: isStr, fuel_metering: isBool, deterministic: isBool, fuel_limit: isInt, max_memory_bytes: isInt, max_recursion: isInt },
+  result: {
+    status: (x) => Number.isInteger(x), status_message: isStr, output_digest: isStr, output_bytes: isInt, report_hex: isStr, iterations: isInt,
+    residual: isNum, estimate: isNum, work: isInt, converged: isBool, result_count: isInt, fuel_used: isInt,
+  },
+  data: opt((d) => typeof d === 'object' && opt(isInt)(d.matrix) && Array.isArray(d.vectors) && d.vectors.every(isInt)),
+};
+
+function checkShape(v, shape, at) {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badInput(`not a receipt: ${at || 'the receipt'} is not an object`);
+  for (const [k, t] of Object.entries(shape)) {
+    const where = at ? `${at}.${k}` : k;
+    if (typeof t === 'function') {
+      if (!t(v[k])) throw badInput(`not a receipt: ${v[k] === undefined ? `missing field \`${where}\`` : `field \`${where}\` has the wrong type`}`);
+    } else checkShape(v[k], t, where);
+  }
+}
+
+/** Parse a receipt's text (Receipt::parse): throws RvfError (bad_input). */
+export function parseReceipt(text) {
+  let r;
+  try {
+    r = parseJsonExact(text);
+  } catch (e) {
+    throw badInput(`not a receipt: ${e.message}`);
+  }
+  if (r && typeof r === 'object' && isStr(r.schema) && r.schema !== RECEIPT_SCHEMA) throw badInput(`schema is '${r.schema}', expected '${RECEIPT_SCHEMA}'`);
+  checkShape(r, SHAPE, '');
+  if (r.version !== RECEIPT_VERSION) throw badInput(`receipt version ${r.version} is not supported (this tool reads ${RECEIPT_VERSION})`);
+  return r;
+}
+
+const unhex = (s) => (typeof s === 'string' && s.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(s) ? Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16)) : null);
+
+/** Params::decode: 128 bytes, version 1, reserved bytes zero; fields by name. */
+export function decodeParams(b) {
+  if (!b || b.length !== abi.params_len) return null;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (v.getUint32(0, true) !== abi.params_version) return null;
+  const used = new Set();
+  const p = {};
+  for (const f of abi.params_fields) {
+    const size = f.type.endsWith('64') ? 8 : 4;
+    for (let k = 0; k < size; k++) used.add(f.offset + k);
+    p[f.name] = f.type === 'u32' ? v.getUint32(f.offset, true) : f.type === 'u64' ? v.getBigUint64(f.offset, true) : v.getFloat64(f.offset, true);
+  }
+  for (let k = 0; k < b.length; k++) if (!used.has(k) && b[k] !== 0) return null;
+  return p;
+}
+
+/** Report::decode (fields by name; null when the ABI major differs). */
+function decodeReportBytes(b) {
+  if (!b || b.length !== abi.report_len) return null;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength), r = {};
+  for (const f of abi.report_fields) {
+    r[f.name] = f.type === 'u32' ? v.getUint32(f.offset, true) : f.type === 'i32' ? v.getInt32(f.offset, true)
+      : f.type === 'u64' ? v.getBigUint64(f.offset, true) : v.getFloat64(f.offset, true);
+  }
+  return r.version >>> 16 === abi.major ? r : null;
+}
+
+/** Report::encode: the fields, with this host's ABI version. */
+export function encodeReport(r) {
+  const b = new Uint8Array(abi.report_len), v = new DataView(b.buffer);
+  for (const f of abi.report_fields) {
+    const x = f.name === 'version' ? abi.version : r[f.name];
+    if (f.type === 'u32') v.setUint32(f.offset, Number(x), true);
+    else if (f.type === 'i32') v.setInt32(f.offset, Number(x), true);
+    else if (f.type === 'u64') v.setBigUint64(f.offset, BigInt(x), true);
+    else v.setFloat64(f.offset, x, true);
+  }
+  return b;
+}
+
+/** Rust's f64 to_string, for the comparisons that use it: equal numbers say the same. */
+const same = (a, b) => (Number.isNaN(a) && Number.isNaN(b)) || Object.is(a, b) || (a === b && a !== 0);
+const str = (x) => String(x);
+
+/** Where the receipt contradicts itself (Receipt::contradictions). */
+export function contradictions(r) {
+  const c = [];
+  const check = (what, readable, exact) => { if (readable !== exact) c.push(`${what} says ${readable}, its exact record says ${exact}`); };
+  const checkF = (what, readable, exact) => { if (!same(readable, exact)) c.push(`${what} says ${readable}, its exact record says ${exact}`); };
+  const p = decodeParams(unhex(r.params.params_hex));
+  const methodName = (id) => methodById(id)?.name ?? 'unknown';
+  if (!p) c.push('params_hex is not a valid params struct');
+  else {
+    const x = r.params;
+    check('params.method', x.method, methodName(p.method));
+    checkF('params.tol', x.tol, p.tol);
+    for (const k of ['max_iter', 'flags', 'seed', 'source', 'target', 'k', 'metric', 'work_budget', 'num_walks']) check(`params.${k}`, str(x[k]), str(p[k]));
+    for (const k of ['alpha', 'epsilon']) checkF(`params.${k}`, x[k], p[k]);
+    checkF('params.min_margin', x.min_margin, p.min_margin);
+    if (p.input_ptr !== 0 || p.input_len !== 0) c.push('params_hex carries an input pointer (it must be zero)');
+  }
+  if (unhex(r.params.input_hex) === null) c.push('params.input_hex is not hex');
+  const rep = decodeReportBytes(unhex(r.result.report_hex));
+  if (!rep) c.push('result.report_hex is not a valid report');
+  else {
+    const x = r.result;
+    check('result.status', str(x.status), str(rep.status));
+    check('result.status_message', x.status_message, abi.status.find((s) => s.code === rep.status)?.message ?? 'unknown error');
+    check('result.iterations', str(x.iterations), str(rep.iterations));
+    checkF('result.residual', x.residual, rep.residual);
+    checkF('result.estimate', x.estimate, rep.estimate);
+    check('result.work', str(x.work), str(rep.work));
+    check('result.converged', str(x.converged), str(rep.converged === 1));
+    check('result.result_count', str(x.result_count), str(rep.result_count));
+    const elem = rep.result_kind === abi.result_kinds.dense_f64 ? 8 : rep.result_kind === abi.result_kinds.pairs ? abi.pair_len : 0;
+    const want = BigInt(rep.result_count) * BigInt(elem);
+    if (BigInt(x.output_bytes) !== want && BigInt(x.output_bytes) !== 0n) {
+      c.push(`result.output_bytes says ${x.output_bytes}, the report's ${rep.result_count} results of ${elem} bytes make ${want}`);
+    }
+    if (p) check('report method', methodName(rep.method), methodName(p.method));
+  }
+  const s = r.selection;
+  check('selection.host_features_names', s.host_features_names, featureNames(Number(s.host_features) & 0xffff));
+  if (unhex(s.chosen.bytecode_hash)?.length !== 32) c.push('selection.chosen.bytecode_hash is not 32 bytes of hex');
+  for (const [what, v] of [['file.digest', r.file.digest], ['file.manifest_digest', r.file.manifest_digest], ['result.output_digest', r.result.output_digest]]) {
+    if (unhex(v)?.length !== 32) c.push(`${what} is not 32 bytes of hex`);
+  }
+  return c;
+}
+
+/** The recorded file against the bytes replayed on (Receipt::file_diff):
+ *  {differences, extended}. An append to the recorded file is accepted when
+ *  its first `length` bytes hash as recorded and hold the recorded manifest
+ *  and chosen segment. */
+export function fileDiff(r, bytes) {
+  const len = BigInt(r.file.length);
+  const whole = hex(shake256(bytes, 32));
+  const mismatch = () => [`file digest: receipt ${r.file.digest}, replay ${whole}`, `file length: receipt ${len}, replay ${bytes.length}`];
+  if (whole === r.file.digest && BigInt(bytes.length) === len) return { differences: [], extended: false };
+  const prefixOk = BigInt(bytes.length) > len && hex(shake256(bytes.subarray(0, Number(len)), 32)) === r.file.digest;
+  if (!prefixOk) return { differences: mismatch(), extended: false };
+  const prefix = bytes.subarray(0, Number(len));
+  const at = (off) => { try { return segmentAt(prefix, Number(off), Number(len)); } catch { return null; } };
+  const m = at(r.file.manifest_offset);
+  const manifestOk = m && m.header.segType === SEG.MANIFEST && hex(shake256(m.payload, 32)) === r.file.manifest_digest;
+  const chosen = at(r.selection.chosen.offset);
+  const chosenOk = chosen && chosen.header.segType === SEG.WASM;
+  if (!manifestOk || !chosenOk) {
+    return {
+      differences: [...mismatch(), `file prefix: the receipt's first ${len} bytes do not hold its manifest (offset ${r.file.manifest_offset}) and chosen segment (offset ${r.selection.chosen.offset})`],
+      extended: false,
+    };
+  }
+  return { differences: [], extended: true };
+}
+
+/** The parts of a receipt a new run gives (receipt::build), from an Outcome. */
+export function receiptOf(out, { file, mask = null, limits, verifyData = false }) {
+  const sel = out.selection, c = sel.chosen;
+  const seg = file.segment(c.index);
+  const h = c.header;
+  return {
+    selection: {
+      host_features: sel.hostFeatures, host_features_names: featureNames(sel.hostFeatures), mask, forced_segment: sel.forced,
+      chosen: {
+        index: c.index, offset: c.offset, role: roleName(h.role), target: targetName(h.target), required_features: h.requiredFeatures,
+        bootstrap_priority: h.priority, bytecode_size: h.bytecodeSize, bytecode_hash: hex(h.bytecodeHash), content_hash: hex(seg.header.contentHash),
+        ...(c.signer.key ? { signer: { key_id: c.signer.key.idHex, key_name: c.signer.key.name } } : {}),
+      },
+      candidates: sel.candidates.map((x, i) => ({ index: x.index, offset: x.offset, verdict: sel.verdict(i).text })),
+    },
+    params: { params_hex: hex(encodeParams({ ...out.params, input_ptr: 0, input_len: 0 })), input_hex: hex(out.input), verify_data: verifyData },
+    engine: out.via === 'interpreter' ? { ...KERNEL_ENGINE } : { name: 'V8', version: null, fuel_metering: false, deterministic: null },
+    limits: { fuel_limit: limits.fuel, max_memory_bytes: limits.max_memory_bytes, max_recursion: limits.max_recursion },
+    result: {
+      status: out.report.status, output_digest: out.digest, output_bytes: out.output.length, report_hex: hex(encodeReport(out.rawReport)),
+      fuel_used: out.fuelUsed,
+    },
+    data: { matrix: out.data.matrix, vectors: out.data.vectors },
+  };
+}
+
+/** DataRecord's Display. */
+const dataWords = (d) => `${d.matrix === null || d.matrix === undefined ? 'no matrix' : `matrix segment ${d.matrix}`}, vector segments [${d.vectors.join(', ')}]`;
+
+/** Everything that differs between the receipt and a new run (Receipt::diff),
+ *  but what this host cannot compare (`compareFuel`, `compareEngine`). */
+export function diff(r, now, { compareFuel, compareEngine }) {
+  const d = [];
+  const cmp = (what, a, b) => { if (String(a) !== String(b)) d.push(`${what}: receipt ${a}, replay ${b}`); };
+  const [a, b] = [r.selection.chosen, now.selection.chosen];
+  cmp('segment', `${a.index} (features 0x${Number(a.required_features).toString(16)})`, `${b.index} (features 0x${b.required_features.toString(16)})`);
+  cmp('segment offset', a.offset, b.offset);
+  cmp('segment role', a.role, b.role);
+  cmp('segment target', a.target, b.target);
+  cmp('segment priority', a.bootstrap_priority, b.bootstrap_priority);
+  cmp('segment bytecode size', a.bytecode_size, b.bytecode_size);
+  cmp('segment bytecode hash', a.bytecode_hash, b.bytecode_hash);
+  cmp('segment content hash', a.content_hash, b.content_hash);
+  const signer = (s) => s?.key_id ?? 'unsigned or unchecked';
+  if (a.signer || b.signer) cmp('code signer', signer(a.signer), signer(b.signer));
+  cmp('host features', r.selection.host_features_names, now.selection.host_features_names);
+  const forced = (f) => (f === null || f === undefined ? 'none' : f);
+  cmp('forced segment', forced(r.selection.forced_segment), forced(now.selection.forced_segment));
+  const verdicts = (s) => s.candidates.map((x) => `${x.index}@${x.offset}: ${x.verdict}`).join('; ');
+  cmp('candidates', verdicts(r.selection), verdicts(now.selection));
+  if (compareEngine) {
+    cmp('engine', `${r.engine.name} ${r.engine.version}`, `${now.engine.name} ${now.engine.version}`);
+    cmp('engine fuel metering', r.engine.fuel_metering, now.engine.fuel_metering);
+    cmp('engine determinism', r.engine.deterministic, now.engine.deterministic);
+  }
+  cmp('params', r.params.params_hex, now.params.params_hex);
+  cmp('input', r.params.input_hex, now.params.input_hex);
+  cmp('verify data', r.params.verify_data, now.params.verify_data);
+  if (r.data) cmp('data', dataWords(r.data), dataWords(now.data));
+  cmp('status', r.result.status, now.result.status);
+  cmp('output digest', r.result.output_digest, now.result.output_digest);
+  cmp('output bytes', r.result.output_bytes, now.result.output_bytes);
+  cmp('report', r.result.report_hex, now.result.report_hex);
+  if (compareFuel) cmp('fuel used', r.result.fuel_used, now.result.fuel_used);
+  return d;
+}
+
+const min = (a, b) => (BigInt(a) < BigInt(b) ? BigInt(a) : BigInt(b));
+
+/** Replay receipt `r` (parseReceipt) on `bytes` (the file). Options: `via`
+ *  ('direct' | 'interpreter' | 'auto'), `hostFeatures` (a mask overriding
+ *  the recorded one), this host's limits `fuel` and `maxMemory` (the
+ *  receipt may lower them, never raise them), `trust`, `unsignedData`,
+ *  `allowUnhashed`. Returns {identical, differences, extended, via, limits,
+ *  now, notCompared, untrusted, exit}. Throws RvfError when the receipt
+ *  cannot be replayed at all (it contradicts itself: bad_input; a bad mask: usage). */
+export function replay(r, bytes, o = {}) {
+  const contra = contradictions(r);
+  if (contra.length) throw badInput(['the receipt contradicts itself (edited or corrupt):', ...contra].join('\n  '));
+  const params = decodeParams(unhex(r.params.params_hex));
+  const input = unhex(r.params.input_hex);
+  const mask = o.hostFeatures ?? r.selection.mask ?? null;
+  const hostFuel = o.fuel === undefined || o.fuel === null ? DEFAULT_FUEL : BigInt(o.fuel);
+  const hostMemory = o.maxMemory ?? LIMITS.max_memory_bytes;
+  const limits = {
+    fuel: min(r.engine.fuel_limit, hostFuel),
+    max_memory_bytes: Number(min(r.engine.max_memory_bytes, hostMemory)),
+    max_recursion: Number(min(r.engine.max_recursion, DEFAULT_MAX_RECURSION)),
+  };
+  const method = methodById(params.method)?.name;
+  const matrix = r.data ? (r.data.matrix === null || r.data.matrix === undefined ? null : Number(r.data.matrix)) : method === 'knn' ? null : 'only';
+  const { differences, extended } = fileDiff(r, bytes);
+  let untrusted = false, now = null, session;
+  try {
+    session = new Session(openFile(bytes), {
+      hostFeatures: mask ?? undefined, segment: r.selection.forced_segment ?? undefined, maxMemory: limits.max_memory_bytes,
+      trust: o.trust, unsignedData: o.unsignedData, allowUnhashed: o.allowUnhashed, via: o.via ?? 'direct',
+      fuel: limits.fuel, maxRecursion: limits.max_recursion,
+    });
+  } catch (e) {
+    if (e instanceof RvfError && e.exit === 'usage') throw new RvfError(e.message.startsWith('--host-features') ? e.message : `--host-features: ${e.message}`, { exit: 'usage', class: 'usage' });
+    throw e;
+  }
+  let out = null;
+  try {
+    out = session.runExact(params, input, matrix, r.params.verify_data);
+    now = receiptOf(out, { file: session.file, mask, limits, verifyData: r.params.verify_data });
+  } catch (e) {
+    if (!(e instanceof RvfError)) throw e;
+    untrusted = e.exit === 'untrusted';
+    if (e.class === 'no_solver') {
+      differences.push(`segment: receipt used ${r.selection.chosen.index}, replay found no runnable solver (${e.message.split('\n')[0]})`);
+    } else {
+      differences.push(`run: receipt finished with status ${r.result.status}, replay failed: ${e.message}`);
+      if (limits.fuel < BigInt(r.engine.fuel_limit) && e.exit === 'out_of_fuel') {
+        differences.push(`limits: the receipt allowed ${r.engine.fuel_limit} fuel, this host at most ${limits.fuel} (raise it with --fuel)`);
+      }
+    }
+  }
+  const via = out ? out.via : session.via;
+  const notCompared = [];
+  if (r.signature) notCompared.push('the receipt\'s signature (rvf-js does not check receipt signatures; rvf-pack replay does)');
+  if (via === 'interpreter') notCompared.push('the engine\'s wasmi cargo features and compilation mode (facts of the Rust build that wrote the receipt)');
+  else notCompared.push('the engine (V8 runs the kernel, not wasmi) and the fuel used (V8 meters none; --via interpreter compares it)');
+  if (now) differences.push(...diff(r, now, { compareFuel: via === 'interpreter', compareEngine: via === 'interpreter' }));
+  const identical = differences.length === 0;
+  return {
+    identical, differences, extended, via, limits, now, outcome: out, notCompared, untrusted,
+    exit: untrusted ? 'untrusted' : identical ? 'ok' : 'replay_differs',
+  };
+}
