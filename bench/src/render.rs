@@ -430,7 +430,7 @@ fn bootstrap(b: &Bootstrap) -> String {
     );
     match &b.v8 {
         V8::Rows { boot_ms, rows } => {
-            writeln!(md, "\nIn V8 (Node; `web/bench/two-stage.mjs`): bootstrapping (instantiate the interpreter, load the kernel) {boot_ms:.1} ms; runs, median ms:\n").unwrap();
+            writeln!(md, "\nIn V8 (Node; `web/bench/two-stage.mjs`): bootstrapping (read the file and its interpreter segment, decompress it (ZSTD), compile it (`WebAssembly.Module`, which V8 compiles lazily, so part of that cost falls in the next step), load the kernel inside) {boot_ms:.1} ms; runs, median ms:\n").unwrap();
             let rows = rows
                 .iter()
                 .map(|(m, d, t)| format!("{m} | {d:.3} | {t:.2} | {:.0}x", t / d));
