@@ -12,6 +12,7 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use loader::hash::HashStatus;
 use loader::meta_seg::{self, MetadataValue};
 use loader::{RvfFile, Segment};
 use rvf_spec::format::{algo, seg};
@@ -87,6 +88,14 @@ impl Labels {
 pub enum Skipped {
     /// Under the trust policy, no trusted key signed their META segment.
     Untrusted { segment: usize },
+    /// Their META segment's payload does not match its content hash (or
+    /// its algorithm is one this host does not check): `hash` says which.
+    Corrupt { segment: usize, hash: &'static str },
+    /// Under the trust policy, their META segment's content hash is unset,
+    /// so no signature can vouch for the bytes.
+    Unhashed { segment: usize },
+    /// A META segment names label keys but does not decode as RVFMETA.
+    Undecodable { segment: usize },
 }
 
 impl fmt::Display for Skipped {
@@ -95,6 +104,18 @@ impl fmt::Display for Skipped {
             Skipped::Untrusted { segment } => write!(
                 f,
                 "labels in META segment {segment} not used: no trusted key signed them"
+            ),
+            Skipped::Corrupt { segment, hash } => write!(
+                f,
+                "labels in META segment {segment} not used: content hash {hash}"
+            ),
+            Skipped::Unhashed { segment } => write!(
+                f,
+                "labels in META segment {segment} not used: its content hash is not set, so nothing vouches for them under the trust policy"
+            ),
+            Skipped::Undecodable { segment } => write!(
+                f,
+                "labels in META segment {segment} not used: the segment does not decode as RVFMETA"
             ),
         }
     }
@@ -140,6 +161,13 @@ pub fn find(file: &RvfFile<'_>, target: Target, policy: Option<&TrustPolicy>) ->
             continue;
         }
         let Ok(meta) = meta_seg::decode(s.payload) else {
+            let names_labels = s
+                .payload
+                .windows(spec::PREFIX.len())
+                .any(|w| w == spec::PREFIX.as_bytes());
+            if names_labels {
+                found.skipped.push(Skipped::Undecodable { segment: i });
+            }
             continue;
         };
         let mut entries = meta.file_metadata.iter().filter_map(|r| {
@@ -150,6 +178,30 @@ pub fn find(file: &RvfFile<'_>, target: Target, policy: Option<&TrustPolicy>) ->
             }
         });
         let Some(head) = entries.next() else { continue };
+        // The bytes decoded must be the bytes hashed (and, under a policy,
+        // signed): label segments are small, so always one pass over them.
+        match s.hash_status() {
+            HashStatus::Verified(_) => {}
+            HashStatus::NotSet if policy.is_none() => {}
+            HashStatus::NotSet => {
+                found.skipped.push(Skipped::Unhashed { segment: i });
+                continue;
+            }
+            HashStatus::Mismatch => {
+                found.skipped.push(Skipped::Corrupt {
+                    segment: i,
+                    hash: "MISMATCH",
+                });
+                continue;
+            }
+            HashStatus::UnsupportedAlgo(_) => {
+                found.skipped.push(Skipped::Corrupt {
+                    segment: i,
+                    hash: "algorithm unsupported",
+                });
+                continue;
+            }
+        }
         if let Some(p) = check_signer {
             let signer = p.signer_of(file.bytes(), file.body_end(), &s, &payload_digest(&s));
             if signer.key().is_none() {

@@ -18,6 +18,14 @@ pub enum PackError {
     Usage(String),
     /// The existing file is not a readable RVF file.
     Container(loader::Error),
+    /// A segment to be signed does not verify as stored: signing it would
+    /// vouch for bytes nobody vouched for. `unhashed`: its content hash is
+    /// unset (allowed with `--allow-unhashed`), else it fails a check.
+    Unverified {
+        index: usize,
+        what: String,
+        unhashed: bool,
+    },
     Io {
         file: PathBuf,
         source: std::io::Error,
@@ -58,6 +66,19 @@ impl fmt::Display for PackError {
             PackError::Wasm { file, what } => write!(f, "{}: {what}", file.display()),
             PackError::Usage(s) => f.write_str(s),
             PackError::Container(e) => write!(f, "{e}"),
+            PackError::Unverified {
+                index,
+                what,
+                unhashed: false,
+            } => write!(
+                f,
+                "segment {index} does not verify ({what}): it is not signed; run `rvf-pack verify` to see why"
+            ),
+            PackError::Unverified { index, what, .. } => write!(
+                f,
+                "segment {index}: {what}: signing it would vouch for bytes nothing checked; \
+                 pass --allow-unhashed if you know them to be right"
+            ),
             PackError::Io { file, source } => write!(f, "{}: {source}", file.display()),
         }
     }

@@ -16,6 +16,12 @@ fn key_error(path: &Path, e: KeyError) -> PackError {
 /// anything but a regular file.
 fn read_text(path: &Path) -> Result<String> {
     let (f, meta) = loader::open_regular(path)?;
+    read_open(path, f, &meta)
+}
+
+/// The text of an opened key or trust file, read through the same handle
+/// its metadata came from (so what was checked is what is read).
+fn read_open(path: &Path, f: std::fs::File, meta: &std::fs::Metadata) -> Result<String> {
     if meta.len() > 1 << 20 {
         return Err(PackError::input(
             path,
@@ -36,7 +42,7 @@ pub fn read_public(path: &Path) -> Result<[u8; 32]> {
 
 /// The seed in a `.key` file, refused when others may read the file.
 pub fn read_secret(path: &Path) -> Result<[u8; 32]> {
-    let (_, meta) = loader::open_regular(path)?;
+    let (f, meta) = loader::open_regular(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -45,9 +51,7 @@ pub fn read_secret(path: &Path) -> Result<[u8; 32]> {
             return Err(key_error(path, KeyError::Permissions { mode }));
         }
     }
-    #[cfg(not(unix))]
-    let _ = meta;
-    trust::parse_key_text(&read_text(path)?).map_err(|e| key_error(path, e))
+    trust::parse_key_text(&read_open(path, f, &meta)?).map_err(|e| key_error(path, e))
 }
 
 /// The keys of a trust file (paths in it are relative to its directory).
@@ -60,6 +64,25 @@ pub fn read_trust_file(path: &Path) -> Result<Vec<TrustedKey>> {
         })
     })
     .map_err(|e| key_error(path, e))
+}
+
+/// Every file a policy from these arguments reads: the `.pub` files, the
+/// trust files and the key files they name (outputs must never replace
+/// them). A trust file that cannot be read adds only itself.
+pub fn policy_inputs(pub_files: &[PathBuf], trust_files: &[PathBuf]) -> Vec<PathBuf> {
+    let v: std::cell::RefCell<Vec<PathBuf>> =
+        std::cell::RefCell::new(pub_files.iter().chain(trust_files).cloned().collect());
+    for t in trust_files {
+        let base = t.parent().unwrap_or(Path::new("."));
+        if let Ok(text) = read_text(t) {
+            // Only the paths are wanted here: any key will do.
+            let _ = trust::parse_trust_file(&text, |p| {
+                v.borrow_mut().push(base.join(p));
+                Ok([0; 32])
+            });
+        }
+    }
+    v.into_inner()
 }
 
 /// A policy from `--trust KEY.pub` files and trust files; `None` when
@@ -123,7 +146,11 @@ pub fn generate(name: &Path) -> Result<([u8; 32], PathBuf, PathBuf)> {
         &public_path,
         0o644,
         &format!("{}{}\n", comment("public"), rvf_spec::hex::encode(&public)),
-    )?;
+    )
+    .inspect_err(|_| {
+        // No secret key without its public half.
+        let _ = std::fs::remove_file(&key);
+    })?;
     Ok((public, key, public_path))
 }
 

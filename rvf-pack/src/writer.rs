@@ -210,10 +210,17 @@ pub fn append_signed(
 /// SHAKE-256 content hash), and a new manifest lists the signed copy in the
 /// original's place, so directory indices do not change. The original
 /// bytes stay in the file, unlisted. The manifest itself is never signed.
+///
+/// Each segment must verify as stored first (content hash, its typed
+/// payload, a WASM module's bytecode hash: `loader::verify::verify_segment`),
+/// since the copy is hashed afresh and the signature vouches for it; a
+/// segment whose content hash is unset is signed only with
+/// `allow_unhashed`.
 pub fn sign_segments(
     lock: &FileLock,
     indices: &[usize],
     signer: &SegmentSigner,
+    allow_unhashed: bool,
 ) -> Result<AppendOutcome> {
     let path = lock.path();
     let mapped = loader::MappedFile::open(path)?;
@@ -233,6 +240,25 @@ pub fn sign_segments(
             return Err(PackError::Usage(format!(
                 "segment {i} is a manifest: manifests are never signed with a footer"
             )));
+        }
+        let verdict = loader::verify::verify_segment(&file, Some(i), &seg);
+        if let Some(f) = verdict.findings.iter().find(|f| f.is_failure()) {
+            return Err(PackError::Unverified {
+                index: i,
+                what: f.to_string(),
+                unhashed: false,
+            });
+        }
+        if !allow_unhashed
+            && verdict
+                .findings
+                .contains(&loader::verify::Finding::HashNotSet)
+        {
+            return Err(PackError::Unverified {
+                index: i,
+                what: loader::verify::Finding::HashNotSet.to_string(),
+                unhashed: true,
+            });
         }
         copies.push(crate::segment::SegmentSpec {
             seg_type: seg.header.seg_type,

@@ -102,6 +102,67 @@ fn c11_outputs_never_replace_inputs() {
     );
 }
 
+/// #11 for keys: a signing key, a trusted public key, a trust file and the
+/// key files a trust file names are inputs too; no output replaces them.
+#[test]
+fn c11_outputs_never_replace_keys_or_trust_files() {
+    let d = tempfile::tempdir().unwrap();
+    let base = d.path().join("k");
+    assert!(run(&["keygen", "-o", s(&base)]).status.success());
+    let (key, public) = (d.path().join("k.key"), d.path().join("k.pub"));
+    let trust = d.path().join("trust.txt");
+    std::fs::write(&trust, "k k.pub\n").unwrap();
+    let g = d.path().join("g.rvf");
+    pack(
+        &g,
+        &[
+            "--matrix",
+            s(&sample("karate.mtx")),
+            "--with-transpose",
+            "--sign",
+            s(&key),
+        ],
+    );
+    let snapshot = || {
+        [&key, &public, &trust, &g]
+            .map(|p| std::fs::read(p).unwrap())
+            .to_vec()
+    };
+    let before = snapshot();
+    let mtx = sample("karate.mtx");
+    let (k, p, t, m, f) = (s(&key), s(&public), s(&trust), s(&mtx), s(&g));
+    let cases: [Vec<&str>; 6] = [
+        vec!["run", f, "ppr-forward", "--receipt", k, "--sign-receipt", k],
+        vec!["run", f, "ppr-forward", "--trust", p, "--out", p],
+        vec!["run", f, "ppr-forward", "--trust-file", t, "--out", t],
+        // The key the trust file names, by a path of its own.
+        vec!["run", f, "ppr-forward", "--trust-file", t, "--receipt", p],
+        vec!["create", k, "--matrix", m, "--sign", k],
+        vec!["append", k, "--sign", k],
+    ];
+    for a in &cases {
+        let o = run(a);
+        assert_ne!(o.status.code(), Some(0), "{a:?}: {}", stderr(&o));
+        assert_eq!(snapshot(), before, "{a:?} changed a file");
+    }
+    // The first four are refused as outputs over inputs, by name.
+    for a in &cases[..4] {
+        let o = run(a);
+        assert_eq!(o.status.code(), Some(2), "{a:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("refusing to overwrite an input"),
+            "{a:?}: {}",
+            stderr(&o)
+        );
+    }
+    let o = run(&cases[4]);
+    assert!(
+        stderr(&o).contains("refusing to overwrite an input"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// #12: outputs are written through symbolic links to their target; a
 /// device or other non-regular file is never replaced; `-` is stdout.
 #[test]

@@ -316,3 +316,79 @@ fn the_published_runtime_replays_our_metadata_chain() {
     );
     assert_eq!(store.extract_wasm_all().unwrap().len(), 2);
 }
+
+/// Labels are used only when their META segment's payload matches its
+/// content hash: a label changed with the RVFMETA encoding made whole again
+/// (its RVFDONE checksum recomputed) but the segment's content hash and
+/// signature kept is not shown, with or without a policy, and a note says
+/// why; a META segment that no longer decodes is named too.
+#[test]
+fn changed_labels_are_never_shown() {
+    let d = tempfile::tempdir().unwrap();
+    let (key, public) = keys(d.path());
+    let f = d.path().join("l.rvf");
+    pack(
+        &f,
+        &[
+            "--matrix",
+            s(&sample("lesmis.mtx")),
+            "--with-transpose",
+            "--labels",
+            s(&sample("lesmis.labels")),
+            "--sign",
+            s(&key),
+            "--sign-all",
+        ],
+    );
+    let v = json(&run(&["inspect", s(&f), "--json"]));
+    let meta = v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["type"] == "META")
+        .unwrap();
+    let (off, len) = (
+        meta["offset"].as_u64().unwrap() as usize + 64,
+        meta["payload_length"].as_u64().unwrap() as usize,
+    );
+    let mut b = std::fs::read(&f).unwrap();
+    let mut m = loader::meta_seg::MetadataSegment::decode(&b[off..off + len]).unwrap();
+    let mut changed = false;
+    for r in &mut m.file_metadata {
+        if let loader::meta_seg::MetadataValue::String(t) = &mut r.value {
+            if t.contains("Valjean") {
+                *t = t.replace("Valjean", "Javert_");
+                changed = true;
+            }
+        }
+    }
+    assert!(changed, "the sample names Valjean");
+    let re = m.encode().unwrap();
+    assert_eq!(re.len(), len, "same length, so it fits in place");
+    b[off..off + len].copy_from_slice(&re);
+    std::fs::write(&f, &b).unwrap();
+    for policy in [vec![], vec!["--trust", s(&public)]] {
+        let mut a = vec!["run", s(&f), "ppr-forward", "--source", "11", "--json"];
+        a.extend(&policy);
+        let o = run(&a);
+        assert!(o.status.success(), "{policy:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(!out.contains("Javert_"), "{policy:?}: {out}");
+        assert!(json(&o)["results"][0].get("label").is_none(), "{out}");
+        assert!(
+            stderr(&o).contains("content hash MISMATCH"),
+            "{policy:?}: {}",
+            stderr(&o)
+        );
+    }
+    // One byte off in the encoding: the segment no longer decodes.
+    b[off + len - 1] ^= 1;
+    std::fs::write(&f, &b).unwrap();
+    let o = run(&["run", s(&f), "ppr-forward", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("does not decode as RVFMETA"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -557,3 +557,60 @@ fn bad_keys_and_bad_footers_are_typed_errors() {
     ]);
     assert_eq!(o.status.code(), Some(16), "{}", stderr(&o));
 }
+
+/// `sign` never vouches for bytes that do not verify as stored: a data
+/// change without its hash (exit 1) and an unset hash (exit 15, unless
+/// --allow-unhashed) are refused, and the file is left as it was.
+#[test]
+fn signing_refuses_segments_that_do_not_verify() {
+    let d = tempfile::tempdir().unwrap();
+    let (alice, alice_pub) = keygen(d.path(), "alice");
+    let f = poisson(d.path());
+    let v = json(&run(&["inspect", s(&f), "--json"]));
+    // The sparse segment: its last f64 is a right-hand side value.
+    let sp = &v["segments"][1];
+    assert_eq!(sp["type"], "SPARSE");
+    let (off, len) = (
+        sp["offset"].as_u64().unwrap() as usize,
+        sp["payload_length"].as_u64().unwrap() as usize,
+    );
+    let clean = std::fs::read(&f).unwrap();
+    // A changed value (the low byte of the payload's last f64), hash kept.
+    let mut b = clean.clone();
+    b[off + 64 + len - 8] ^= 1;
+    std::fs::write(&f, &b).unwrap();
+    let o = run(&["sign", s(&f), "--key", s(&alice), "--all"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("segment 1") && stderr(&o).contains("MISMATCH"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&f).unwrap(), b, "the file is unchanged");
+    assert_eq!(
+        run(&["verify", s(&f), "--trust", s(&alice_pub)])
+            .status
+            .code(),
+        Some(1)
+    );
+    // The same change with the hash unset: refused unless the user vouches.
+    b[off + 0x28..off + 0x38].fill(0);
+    std::fs::write(&f, &b).unwrap();
+    let o = run(&["sign", s(&f), "--key", s(&alice), "--all"]);
+    assert_eq!(o.status.code(), Some(15), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--allow-unhashed"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&f).unwrap(), b, "the file is unchanged");
+    let o = run(&[
+        "sign",
+        s(&f),
+        "--key",
+        s(&alice),
+        "--all",
+        "--allow-unhashed",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Only code is signed by default; the code verifies, so that works on
+    // the clean file.
+    std::fs::write(&f, &clean).unwrap();
+    assert!(run(&["sign", s(&f), "--key", s(&alice)]).status.success());
+}

@@ -12,6 +12,7 @@ import { payloadDigest } from './signature.mjs';
 import { signerOf } from './trust.mjs';
 import { decodeMeta } from './meta.mjs';
 import { LABELS } from './layouts.mjs';
+import { segmentHash } from './container.mjs';
 
 const U64_MAX = 0xffffffffffffffffn;
 const HEX = /^[0-9a-fA-F]+$/;
@@ -64,6 +65,16 @@ export class Labels {
   get size() { let n = 0; for (const r of this.runs.values()) n += r.length; return n; }
 }
 
+/** Whether `bytes` contain the ASCII text `text` (a META segment that names label keys). */
+function mentions(bytes, text) {
+  const t = new TextEncoder().encode(text);
+  outer: for (let i = 0; i + t.length <= bytes.length; i++) {
+    for (let j = 0; j < t.length; j++) if (bytes[i + j] !== t[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
 /** The labels of `target` ({vectors: true} or {matrix: directory index})
  *  in `file`, under `policy` when there is one (labels::find): {labels:
  *  Labels | null, skipped: [{segment, words}]}. */
@@ -82,13 +93,24 @@ export function findLabels(file, target, policy = null) {
     let s, meta;
     try { s = file.segment(i); } catch { return; }
     if (s.header.segType !== SEG.META) return;
-    try { meta = decodeMeta(s.payload); } catch { return; }
+    try { meta = decodeMeta(s.payload); } catch {
+      if (mentions(s.payload, LABELS.prefix)) found.skipped.push({ segment: i, words: `labels in META segment ${i} not used: the segment does not decode as RVFMETA` });
+      return;
+    }
     const entries = [];
     for (const [key, value] of meta.fields) {
       const k = parseLabelKey(key);
       if (k && typeof value === 'string' && wanted(k)) entries.push([k.first, value]);
     }
     if (!entries.length) return;
+    // The bytes decoded must be the bytes hashed (and, under a policy, signed).
+    const h = segmentHash(s).class;
+    const skip = h === 'mismatch' ? 'content hash MISMATCH' : h === 'unsupported' ? 'content hash algorithm unsupported'
+      : h === 'not_set' && policy ? 'its content hash is not set, so nothing vouches for them under the trust policy' : null;
+    if (skip) {
+      found.skipped.push({ segment: i, words: `labels in META segment ${i} not used: ${skip}` });
+      return;
+    }
     if (checkSigner && !signerOf(checkSigner, file.bytes, file.end, s, digestOf(s)).key) {
       found.skipped.push({ segment: i, words: `labels in META segment ${i} not used: no trusted key signed them` });
       return;

@@ -8,6 +8,11 @@ import crypto from 'node:crypto';
 import '../src/node.mjs';
 import { parseLabelKey, Labels } from '../src/labels.mjs';
 import { decodeMeta } from '../src/meta.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openFile, Session } from '../src/node.mjs';
+import { findLabels } from '../src/labels.mjs';
+import { samples, rustRun } from './common.mjs';
 
 test('label keys: vectors and matrix targets round-trip; strangers are not labels', () => {
   const d = '00112233445566778899aabbccddeeff';
@@ -85,4 +90,39 @@ test('RVFMETA: snapshots and deltas (generation base + 1) decode; each canonical
   const p = meta({});
   p[p.length - 1] ^= 1;
   assert.throws(() => decodeMeta(p), /RVFDONE checksum mismatch/);
+});
+
+test('a label changed without its content hash is never shown, by either host; an undecodable one is named', () => {
+  const { lesmis, dir } = samples();
+  const bytes = new Uint8Array(fs.readFileSync(lesmis));
+  const file = openFile(bytes);
+  const i = file.directory.findIndex((e) => e.segType === 0x07);
+  const seg = file.segment(i);
+  const off = seg.payload.byteOffset, len = seg.payload.length;
+  // Valjean -> Javert_ (same length), the RVFDONE checksum made whole again,
+  // the segment's content hash kept.
+  const text = Buffer.from(bytes.subarray(off, off + len));
+  const at = text.indexOf('Valjean');
+  assert.ok(at > 0);
+  text.write('Javert_', at);
+  const body = text.subarray(0, len - 32);
+  crypto.createHash('sha256').update(body.subarray(0, len - 40)).digest().copy(text, len - 32);
+  assert.ok(decodeMeta(new Uint8Array(text)), 'the encoding is whole again');
+  const changed = bytes.slice();
+  changed.set(text, off);
+  const f = path.join(dir, 'lesmis-relabelled.rvf');
+  fs.writeFileSync(f, changed);
+  const found = findLabels(openFile(changed), { matrix: 0 });
+  assert.equal(found.labels, null);
+  assert.deepEqual(found.skipped.map((x) => x.words), [`labels in META segment ${i} not used: content hash MISMATCH`]);
+  const rust = rustRun(f, 'ppr-forward', ['--source', '11']);
+  assert.equal(rust.exitStatus, 0, rust.stderr);
+  assert.ok(rust.stderr.includes(found.skipped[0].words), rust.stderr);
+  const out = new Session(openFile(changed)).run('ppr-forward', { source: 11 });
+  assert.equal(out.digest, rust.output_digest);
+  // One bit off in the checksum: the segment does not decode, and says so.
+  changed[off + len - 1] ^= 1;
+  const broken = findLabels(openFile(changed), { matrix: 0 });
+  assert.equal(broken.labels, null);
+  assert.deepEqual(broken.skipped.map((x) => x.words), [`labels in META segment ${i} not used: the segment does not decode as RVFMETA`]);
 });

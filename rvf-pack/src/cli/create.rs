@@ -486,6 +486,8 @@ fn input_paths(i: &Inputs) -> Vec<PathBuf> {
             .filter_map(|s| super::solver_spec::parse(s).ok())
             .map(|(p, _)| p),
     );
+    // The signing key is an input too.
+    v.extend(i.sign.iter().cloned());
     v
 }
 

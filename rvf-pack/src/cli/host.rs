@@ -81,6 +81,12 @@ pub struct TrustArgs {
 }
 
 impl TrustArgs {
+    /// Every file the policy reads (which no output may replace).
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let files: Vec<PathBuf> = self.trust_file.iter().cloned().collect();
+        rvf_pack::keys::policy_inputs(&self.keys, &files)
+    }
+
     pub fn policy(&self) -> Result<Option<rvf_host::TrustPolicy>, Failure> {
         let files: Vec<PathBuf> = self.trust_file.iter().cloned().collect();
         Ok(rvf_pack::keys::policy(

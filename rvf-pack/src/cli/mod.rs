@@ -84,6 +84,8 @@ impl From<PackError> for Failure {
             PackError::Input { .. } | PackError::Wasm { .. } => Exit::BadInput,
             PackError::Usage(_) => Exit::Usage,
             PackError::Container(e) => return e.clone().into(),
+            PackError::Unverified { unhashed: true, .. } => Exit::Unhashed,
+            PackError::Unverified { .. } => Exit::VerifyFailed,
             PackError::Io { .. } => Exit::Io,
         };
         Failure::new(exit, e.to_string())

@@ -11,7 +11,7 @@ use rvf_spec::abi::status;
 use rvf_spec::format::{role_name, Features};
 use rvf_spec::hex;
 use serde_json::json;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn run_help() -> String {
     format!(
@@ -147,17 +147,23 @@ impl RunArgs {
 pub fn run(a: RunArgs) -> CmdResult {
     let config = a.host.config()?;
     let request = a.request()?;
-    // Outputs are judged before the run: never the container, never each other.
+    // Outputs are judged before the run: never an input (the container, the
+    // receipt's signing key, the trust policy's files), never each other.
+    let kept: Vec<PathBuf> = std::iter::once(a.file.clone())
+        .chain(a.sign_receipt.clone())
+        .chain(a.host.trust.inputs())
+        .collect();
+    let inputs: Vec<&Path> = kept.iter().map(PathBuf::as_path).collect();
     if let Some(out) = &a.out {
-        rvf_pack::output::Destination::resolve(out, &[&a.file])?;
+        rvf_pack::output::Destination::resolve(out, &inputs)?;
     }
     if let Some(r) = &a.receipt {
-        let mut inputs = vec![a.file.as_path()];
-        inputs.extend(a.out.as_deref());
-        rvf_pack::output::Destination::resolve(r, &inputs)?;
         if a.out.as_deref() == Some(r.as_path()) {
             return Err(Failure::usage("--out and --receipt name the same file"));
         }
+        let mut and_out = inputs.clone();
+        and_out.extend(a.out.as_deref());
+        rvf_pack::output::Destination::resolve(r, &and_out)?;
     }
     let map = MappedFile::open(&a.file)?;
     let mut session = Session::new(super::parse_rvf(&a.file, &map)?, config.clone());
@@ -210,7 +216,7 @@ pub fn run(a: RunArgs) -> CmdResult {
         }
         let bytes = r.to_bytes();
         if let Some(path) = &a.receipt {
-            rvf_pack::output::write_bytes(path, &[&a.file], &bytes)?;
+            rvf_pack::output::write_bytes(path, &inputs, &bytes)?;
         }
         if a.record {
             drop(session);
@@ -230,7 +236,7 @@ pub fn run(a: RunArgs) -> CmdResult {
     }
     let labels = found.labels.as_ref();
     if let (Some(path), false) = (&a.out, refused) {
-        results::write(path, &[&a.file], &results, labels)?;
+        results::write(path, &inputs, &results, labels)?;
     }
     let r = out.report;
     let digest = hex::encode(&out.digest());

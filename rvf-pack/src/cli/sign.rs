@@ -65,6 +65,10 @@ pub struct SignArgs {
     /// Sign every segment but the manifest (data too)
     #[arg(long)]
     pub all: bool,
+    /// Sign segments whose content hash is unset (the signature then vouches
+    /// for bytes no hash checked: only for files you made yourself)
+    #[arg(long)]
+    pub allow_unhashed: bool,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
@@ -99,7 +103,7 @@ pub fn sign(a: SignArgs) -> CmdResult {
         }
         chosen
     };
-    let out = rvf_pack::writer::sign_segments(&lock, &indices, &signer)?;
+    let out = rvf_pack::writer::sign_segments(&lock, &indices, &signer, a.allow_unhashed)?;
     let id = hex::encode(&loader::signature::key_id(&signer.public_key()));
     if a.json {
         print_json(&json!({"file": a.file, "key_id": id, "epoch": out.epoch,
