@@ -16,8 +16,8 @@ use std::fmt;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-pub const SCHEMA: &str = "rvf-boot/receipt";
-pub const VERSION: u32 = 1;
+/// The schema name and version (one owner: `rvf_spec::receipt`).
+pub use rvf_spec::receipt::{SCHEMA, VERSION};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Receipt {

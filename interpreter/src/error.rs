@@ -75,42 +75,8 @@ impl fmt::Display for SandboxError {
 #[cfg(feature = "std")]
 impl std::error::Error for SandboxError {}
 
-/// The fixed words of the errors (`why` and `BadResult`), one owner each,
-/// listed so that an error can cross the interpreter ABI as a number and
-/// come back as the same `&'static str` (`interp_status`).
-pub mod why {
-    pub const IMPORT_MODULE: &str = "only the `rvf` host module is available";
-    pub const IMPORT_KIND: &str = "only functions may be imported";
-    pub const IMPORT_NAME: &str = "not a function of the rvf ABI";
-    pub const IMPORT_SIGNATURE: &str = "wrong signature for this rvf function";
-    /// Every `ForbiddenImport::why`.
-    pub const IMPORTS: [&str; 4] = [IMPORT_MODULE, IMPORT_KIND, IMPORT_NAME, IMPORT_SIGNATURE];
-
-    pub const EXPORT_MISSING: &str = "missing";
-    pub const EXPORT_NOT_MEMORY: &str = "is not a memory";
-    pub const EXPORT_TYPE: &str = "has the wrong type";
-    /// Every `BadExport::why`.
-    pub const EXPORTS: [&str; 3] = [EXPORT_MISSING, EXPORT_NOT_MEMORY, EXPORT_TYPE];
-
-    pub const INPUT_TOO_LARGE: &str = "input too large";
-    pub const ALLOC_OUTSIDE: &str = "rvf_alloc returned memory outside the module";
-    pub const REPORT_OUTSIDE: &str = "report lies outside guest memory";
-    pub const REPORT_VERSION: &str = "report has the wrong ABI version";
-    pub const RESULT_LIMIT: &str = "result is larger than the result limit";
-    pub const RESULT_KIND: &str = "unknown result kind";
-    pub const RESULT_LENGTH: &str = "result length disagrees with the report";
-    pub const RESULT_OUTSIDE: &str = "result lies outside guest memory";
-    pub const RESULT_HOST_MEMORY: &str = "result too large for host memory";
-    /// Every `BadResult` text.
-    pub const RESULTS: [&str; 9] = [
-        INPUT_TOO_LARGE,
-        ALLOC_OUTSIDE,
-        REPORT_OUTSIDE,
-        REPORT_VERSION,
-        RESULT_LIMIT,
-        RESULT_KIND,
-        RESULT_LENGTH,
-        RESULT_OUTSIDE,
-        RESULT_HOST_MEMORY,
-    ];
-}
+/// The fixed words of the errors (`why` and `BadResult`), one owner each
+/// (`rvf_spec::interp::why`), listed so that an error can cross the
+/// interpreter ABI as a number and come back as the same `&'static str`
+/// (`interp_status`).
+pub use rvf_spec::interp::why;

@@ -41,15 +41,10 @@ pub use wasmi;
 /// The identity of the engine, as recorded in run receipts: everything in
 /// the build that can change results or fuel counts.
 pub mod engine {
-    /// The embedded interpreter (pinned with `=` in Cargo.toml).
-    pub const NAME: &str = "wasmi";
-    pub const VERSION: &str = "2.0.0";
-    /// Compilation mode used for every module.
-    pub const COMPILATION: &str = "eager";
-    /// Fuel metering is always on.
-    pub const FUEL_METERING: bool = true;
-    /// NaN canonicalisation (wasmi `deterministic`) is always on.
-    pub const DETERMINISTIC: bool = true;
+    /// The embedded interpreter (pinned with `=` in Cargo.toml), its
+    /// compilation mode, fuel metering and NaN canonicalisation: facts every
+    /// host records (`rvf_spec::interp::engine`).
+    pub use rvf_spec::interp::engine::{COMPILATION, DETERMINISTIC, FUEL_METERING, NAME, VERSION};
 
     /// wasmi cargo features of this build.
     pub fn cargo_features() -> alloc::vec::Vec<&'static str> {
@@ -64,5 +59,15 @@ pub mod engine {
             f.push("std");
         }
         f
+    }
+
+    #[cfg(test)]
+    mod tests {
+        /// The spec's engine name and version are the wasmi this crate pins.
+        #[test]
+        fn the_spec_names_the_pinned_wasmi() {
+            let pin = alloc::format!("{} = {{ version = \"={}\"", super::NAME, super::VERSION);
+            assert!(include_str!("../Cargo.toml").contains(&pin), "{pin}");
+        }
     }
 }

@@ -197,7 +197,7 @@ impl Sandbox {
             .collect();
         match exports.iter().find(|(n, _)| n == export::MEMORY) {
             Some((_, ExternType::Memory(m))) => {
-                let needed_bytes = m.minimum().saturating_mul(65536);
+                let needed_bytes = m.minimum().saturating_mul(spec::PAGE_BYTES);
                 if needed_bytes > self.limits.max_memory_bytes {
                     return Err(SandboxError::InitialMemory {
                         needed_bytes,

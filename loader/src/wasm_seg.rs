@@ -65,6 +65,15 @@ impl BytecodeHashStatus {
     }
 }
 
+/// The largest `bytecode_size` a compressed module of `compressed_size`
+/// stored bytes may declare: 255 times as much (LZ4's own bound; no real
+/// module compresses better), and never less than 64 KiB. So decompressing
+/// every module of a file costs at most a constant times its size, and no
+/// buffer is allocated for a size the stored bytes cannot produce.
+pub fn max_expanded(compressed_size: u32) -> u64 {
+    (compressed_size as u64 * wasm_header::MAX_EXPANSION).max(wasm_header::MIN_EXPANDED_CAP)
+}
+
 impl<'a> WasmSegment<'a> {
     /// Decode and structurally check a WASM segment payload.
     pub fn parse(payload: &'a [u8]) -> Result<Self> {
@@ -89,6 +98,11 @@ impl<'a> WasmSegment<'a> {
             Ok(CompressionAlgo::Lz4 | CompressionAlgo::Zstd) => {
                 if header.compressed_size as u64 != bytecode.len() as u64 {
                     return Err(bad("compressed_size disagrees with payload_length - 64"));
+                }
+                if header.bytecode_size as u64 > max_expanded(header.compressed_size) {
+                    return Err(bad(
+                        "bytecode_size claims more than compressed_size bytes may expand to (a size lie or a decompression bomb)",
+                    ));
                 }
             }
             _ => return Err(bad("unknown compression (only none, LZ4 and ZSTD)")),

@@ -216,6 +216,13 @@ pub fn wasm_payload(
         c => {
             let packed = compress(bytecode, c).map_err(werr)?;
             header.compressed_size = packed.len() as u32;
+            if bytecode.len() as u64 > loader::wasm_seg::max_expanded(header.compressed_size) {
+                return Err(werr(format!(
+                    "compresses to {} bytes, more than {} times smaller, which readers refuse as a decompression bomb; store it uncompressed",
+                    packed.len(),
+                    rvf_spec::wasm_header::MAX_EXPANSION
+                )));
+            }
             std::borrow::Cow::Owned(packed)
         }
     };

@@ -143,6 +143,15 @@ fn numbers(j: &mut Json, key: &str, items: &[(&str, u64)]) {
     j.close('}');
 }
 
+/// An array of strings.
+fn strings(j: &mut Json, key: &str, items: &[&str]) {
+    j.open(Some(key), '[');
+    for s in items {
+        j.str(None, s);
+    }
+    j.close(']');
+}
+
 /// Rows of (name, params, results), the value types by name.
 fn signatures(j: &mut Json, key: &str, table: &[(&str, &[interp::ValType], &[interp::ValType])]) {
     let types = |ts: &[interp::ValType]| {
@@ -240,6 +249,8 @@ fn layouts(j: &mut Json) {
     j.num(Some("bytecode_hash_len"), w::BYTECODE_HASH_LEN);
     j.num(Some("version"), w::VERSION);
     j.num(Some("max_decompressed"), w::MAX_DECOMPRESSED);
+    j.num(Some("max_expansion"), w::MAX_EXPANSION);
+    j.num(Some("min_expanded_cap"), w::MIN_EXPANDED_CAP);
     j.close('}');
 
     j.open(Some("sparse"), '{');
@@ -331,6 +342,7 @@ fn sandbox(j: &mut Json) {
             ("max_degree_ids", l::MAX_DEGREE_IDS.into()),
         ],
     );
+    j.num(Some("page_bytes"), s::PAGE_BYTES);
     j.str(Some("import_module"), s::IMPORT_MODULE);
     signatures(j, "imports", &s::IMPORTS);
     j.str(Some("memory"), s::export::MEMORY);
@@ -503,6 +515,30 @@ pub fn json() -> String {
     j.str(Some("memory"), interp::export::MEMORY);
     j.str(Some("stack_pointer"), interp::export::STACK_POINTER);
     signatures(&mut j, "functions", &interp::FUNCTIONS);
+    j.open(Some("names"), '{');
+    {
+        use interp::export as e;
+        for (k, v) in [
+            ("version", e::VERSION),
+            ("features", e::FEATURES),
+            ("alloc", e::ALLOC),
+            ("free", e::FREE),
+            ("set_limits", e::SET_LIMITS),
+            ("load", e::LOAD),
+            ("run", e::RUN),
+            ("fuel_used", e::FUEL_USED),
+            ("report_ptr", e::REPORT_PTR),
+            ("result_ptr", e::RESULT_PTR),
+            ("result_len", e::RESULT_LEN),
+            ("detail", e::DETAIL),
+            ("error_ptr", e::ERROR_PTR),
+            ("error_len", e::ERROR_LEN),
+            ("unload", e::UNLOAD),
+        ] {
+            j.str(Some(k), v);
+        }
+    }
+    j.close('}');
     j.open(Some("status"), '[');
     for code in interp::status::ALL {
         j.row(&[
@@ -512,6 +548,35 @@ pub fn json() -> String {
         ]);
     }
     j.close(']');
+    // u64::MAX is no exact JSON number: its decimal digits, for BigInt().
+    j.str(Some("no_run_cap"), &interp::NO_RUN_CAP.to_string());
+    j.open(Some("why"), '{');
+    strings(&mut j, "imports", &interp::why::IMPORTS);
+    strings(&mut j, "exports", &interp::why::EXPORTS);
+    strings(&mut j, "results", &interp::why::RESULTS);
+    j.close('}');
+    numbers(
+        &mut j,
+        "outer",
+        &[
+            ("memory_base", interp::outer::MEMORY_BASE),
+            ("memory_factor", interp::outer::MEMORY_FACTOR),
+            ("max_memory_bytes", interp::outer::MAX_MEMORY_BYTES),
+            ("max_module_bytes", interp::outer::MAX_MODULE_BYTES as u64),
+        ],
+    );
+    j.open(Some("engine"), '{');
+    j.str(Some("name"), interp::engine::NAME);
+    j.str(Some("version"), interp::engine::VERSION);
+    j.str(Some("compilation"), interp::engine::COMPILATION);
+    j.bool(Some("fuel_metering"), interp::engine::FUEL_METERING);
+    j.bool(Some("deterministic"), interp::engine::DETERMINISTIC);
+    j.close('}');
+    j.close('}');
+
+    j.open(Some("receipt"), '{');
+    j.str(Some("schema"), crate::receipt::SCHEMA);
+    j.num(Some("version"), crate::receipt::VERSION);
     j.close('}');
 
     j.open(Some("signing"), '{');
@@ -581,4 +646,19 @@ pub fn javascript_module() -> String {
     );
     s.push_str(&json());
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_interpreter_function_has_a_name_entry() {
+        // Once in `functions`, once in `names`.
+        let doc = json();
+        for (name, _, _) in interp::FUNCTIONS {
+            let quoted = alloc::format!("\"{name}\"");
+            assert_eq!(doc.matches(&quoted).count(), 2, "{name}");
+        }
+    }
 }

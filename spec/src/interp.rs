@@ -89,6 +89,92 @@ pub const FUNCTIONS: [(&str, &[ValType], &[ValType]); 15] = {
 /// limits' cap applies): all bits set (−1 as an i64).
 pub const NO_RUN_CAP: u64 = u64::MAX;
 
+/// The fixed words of the sandbox's errors (rvf-interpreter's
+/// `SandboxError`: `ForbiddenImport::why`, `BadExport::why`, `BadResult`),
+/// one owner each. An error crosses the interpreter ABI as a status and a
+/// detail that indexes these lists (`rvf-interpreter`'s `interp_status`), and
+/// every host turns it back into the same words.
+pub mod why {
+    pub const IMPORT_MODULE: &str = "only the `rvf` host module is available";
+    pub const IMPORT_KIND: &str = "only functions may be imported";
+    pub const IMPORT_NAME: &str = "not a function of the rvf ABI";
+    pub const IMPORT_SIGNATURE: &str = "wrong signature for this rvf function";
+    /// Every `ForbiddenImport::why`.
+    pub const IMPORTS: [&str; 4] = [IMPORT_MODULE, IMPORT_KIND, IMPORT_NAME, IMPORT_SIGNATURE];
+
+    pub const EXPORT_MISSING: &str = "missing";
+    pub const EXPORT_NOT_MEMORY: &str = "is not a memory";
+    pub const EXPORT_TYPE: &str = "has the wrong type";
+    /// Every `BadExport::why`.
+    pub const EXPORTS: [&str; 3] = [EXPORT_MISSING, EXPORT_NOT_MEMORY, EXPORT_TYPE];
+
+    pub const INPUT_TOO_LARGE: &str = "input too large";
+    pub const ALLOC_OUTSIDE: &str = "rvf_alloc returned memory outside the module";
+    pub const REPORT_OUTSIDE: &str = "report lies outside guest memory";
+    pub const REPORT_VERSION: &str = "report has the wrong ABI version";
+    pub const RESULT_LIMIT: &str = "result is larger than the result limit";
+    pub const RESULT_KIND: &str = "unknown result kind";
+    pub const RESULT_LENGTH: &str = "result length disagrees with the report";
+    pub const RESULT_OUTSIDE: &str = "result lies outside guest memory";
+    pub const RESULT_HOST_MEMORY: &str = "result too large for host memory";
+    /// Every `BadResult` text.
+    pub const RESULTS: [&str; 9] = [
+        INPUT_TOO_LARGE,
+        ALLOC_OUTSIDE,
+        REPORT_OUTSIDE,
+        REPORT_VERSION,
+        RESULT_LIMIT,
+        RESULT_KIND,
+        RESULT_LENGTH,
+        RESULT_OUTSIDE,
+        RESULT_HOST_MEMORY,
+    ];
+}
+
+/// The bounds a host puts on the interpreter module itself in a two-stage
+/// run (rvf-interpreter's `two_stage::outer_limits`; the JS host applies
+/// the memory and module bounds, V8 meters no fuel).
+pub mod outer {
+    /// The module's memory may be [`MEMORY_FACTOR`] times the kernel's cap
+    /// plus this (a kernel memory of M bytes can need up to ~3 M of the
+    /// module's: it grows by reallocation) ...
+    pub const MEMORY_BASE: u64 = 256 << 20;
+    pub const MEMORY_FACTOR: u64 = 3;
+    /// ... and at most this.
+    pub const MAX_MEMORY_BYTES: u64 = 4 << 30;
+    /// Largest interpreter module accepted (bytes).
+    pub const MAX_MODULE_BYTES: usize = 16 << 20;
+
+    /// The module's memory bound for a kernel whose memory cap is
+    /// `kernel_max_memory` bytes.
+    pub const fn max_memory_bytes(kernel_max_memory: u64) -> u64 {
+        let m = kernel_max_memory
+            .saturating_mul(MEMORY_FACTOR)
+            .saturating_add(MEMORY_BASE);
+        if m < MAX_MEMORY_BYTES {
+            m
+        } else {
+            MAX_MEMORY_BYTES
+        }
+    }
+}
+
+/// The engine the kernel of a two-stage run runs in: the interpreter
+/// module is rvf-interpreter's wasmi compiled to wasm32, so a run receipt
+/// records it under these names (rvf-interpreter's `engine`, which adds
+/// the cargo features of its build).
+pub mod engine {
+    /// The embedded interpreter (pinned with `=` in interpreter/Cargo.toml).
+    pub const NAME: &str = "wasmi";
+    pub const VERSION: &str = "2.0.0";
+    /// Compilation mode used for every module.
+    pub const COMPILATION: &str = "eager";
+    /// Fuel metering is always on.
+    pub const FUEL_METERING: bool = true;
+    /// NaN canonicalisation (wasmi `deterministic`) is always on.
+    pub const DETERMINISTIC: bool = true;
+}
+
 /// What `rvfi_set_limits`, `rvfi_load` and `rvfi_run` return: one code per
 /// way the sandbox refuses or stops a kernel (rvf-interpreter's
 /// `SandboxError` variants, in order), plus the module's own refusals.

@@ -12,6 +12,8 @@
 //! - [`layout`]: the `Params` and `Report` byte layouts (re-exported by `abi`);
 //! - [`sandbox`]: the sandbox's contract with a module: default limits, the
 //!   `rvf` imports and the exports with their types, the engine features;
+//! - [`interp`]: the interpreter ABI, the sandbox's error words, the bounds
+//!   on the interpreter module and the engine of two-stage runs;
 //! - [`results`]: decoding the result bytes a run returns;
 //! - [`source`]: what the four `rvf` host functions mean, as the
 //!   `DataSource` trait the kernel reads through and `ArraySource`, the
@@ -26,6 +28,7 @@
 //!   [`wasm_header`] (both feature `format`: upstream's types), [`manifest`]
 //!   (with the tail scan's bounds), [`sparse`], [`vectors`], and [`meta`]
 //!   (upstream's RVFMETA constants, feature `format`);
+//! - [`receipt`]: the run receipts' schema name and version;
 //! - [`exit`]: the exit codes of every front end and what maps to them;
 //! - [`hex`]: the one hex encoding of digests.
 //!
@@ -50,6 +53,7 @@ pub mod layout;
 pub mod manifest;
 #[cfg(feature = "format")]
 pub mod meta;
+pub mod receipt;
 pub mod results;
 pub mod rules;
 pub mod sandbox;

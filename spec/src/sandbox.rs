@@ -28,6 +28,11 @@ pub mod limits {
     pub const MAX_DEGREE_IDS: u32 = 1 << 20;
 }
 
+/// The size of a WebAssembly memory page in bytes: memory sizes, caps
+/// given in pages (a WASM header's `max_memory_pages`) and growth are
+/// counted in these.
+pub const PAGE_BYTES: u64 = 65536;
+
 /// The one module a solver may import from.
 pub const IMPORT_MODULE: &str = "rvf";
 

@@ -63,6 +63,15 @@ pub const FIELDS: [(&str, usize); 16] = [
 /// `sandbox::limits::MAX_MODULE_BYTES` by default).
 pub const MAX_DECOMPRESSED: usize = 64 << 20;
 
+/// A compressed module may declare at most `MAX_EXPANSION` times its
+/// `compressed_size` as `bytecode_size` (LZ4's own bound; no real module
+/// compresses better), and always at least `MIN_EXPANDED_CAP`: a larger
+/// claim is a size lie or a decompression bomb, refused before any buffer
+/// is allocated.
+pub const MAX_EXPANSION: u64 = 255;
+/// See [`MAX_EXPANSION`].
+pub const MIN_EXPANDED_CAP: u64 = 64 << 10;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,10 @@ const dv = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 const bad = (kind, what) => containerError('bad_payload', `malformed ${kind} payload: ${what}`);
 const overflow = (kind, what) => containerError('count_overflow', `${kind} payload: ${what} overflows`);
 
+/** The largest bytecode_size `compressedSize` stored bytes may claim
+ *  (loader/src/wasm_seg.rs max_expanded; rvf_spec::wasm_header::MAX_EXPANSION). */
+export const maxExpanded = (compressedSize) => Math.max(compressedSize * W.max_expansion, W.min_expanded_cap);
+
 /** A WASM segment payload: {header, bytecode}. */
 export function parseWasm(p) {
   if (p.length < W.len) throw bad('WASM', 'shorter than the 64-byte WasmHeader');
@@ -33,6 +37,9 @@ export function parseWasm(p) {
     if (header.bytecodeSize !== stored) throw bad('WASM', 'bytecode_size disagrees with payload_length - 64');
   } else if (header.compression === COMPRESSION.lz4 || header.compression === COMPRESSION.zstd) {
     if (header.compressedSize !== stored) throw bad('WASM', 'compressed_size disagrees with payload_length - 64');
+    if (header.bytecodeSize > maxExpanded(header.compressedSize)) {
+      throw bad('WASM', 'bytecode_size claims more than compressed_size bytes may expand to (a size lie or a decompression bomb)');
+    }
   } else throw bad('WASM', 'unknown compression (only none, LZ4 and ZSTD)');
   return { header, bytecode: p.subarray(W.len) };
 }

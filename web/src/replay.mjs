@@ -18,7 +18,7 @@
 // it); the engine's wasmi cargo features and compilation mode (facts of a
 // Rust build); and for a direct run in V8, the engine and the fuel (V8 is
 // not wasmi and meters none: `via: 'interpreter'` compares both).
-import { abi, featureNames, roleName, targetName, methodById, SEG } from './spec.mjs';
+import { facts, abi, featureNames, roleName, targetName, methodById, SEG } from './spec.mjs';
 import { RvfError } from './errors.mjs';
 import { openFile } from './file.mjs';
 import { segmentAt } from './container.mjs';
@@ -28,14 +28,15 @@ import { Session } from './session.mjs';
 import { DEFAULT_FUEL, DEFAULT_MAX_RECURSION } from './two-stage.mjs';
 import { LIMITS } from './layouts.mjs';
 
-/** The receipt schema this host reads (host/src/receipt.rs SCHEMA, VERSION). */
-export const RECEIPT_SCHEMA = 'rvf-boot/receipt';
-export const RECEIPT_VERSION = 1;
+/** The receipt schema this host reads (rvf_spec::receipt SCHEMA, VERSION). */
+export const RECEIPT_SCHEMA = facts.receipt.schema;
+export const RECEIPT_VERSION = facts.receipt.version;
 /** The engine a two-stage run's kernel runs in: the interpreter module is
  *  rvf-interpreter's wasmi (docs/ABI.md "Interpreter ABI"), as a receipt
- *  records it (interpreter/src/lib.rs engine::NAME, VERSION; fuel metering
- *  and determinism always on). */
-export const KERNEL_ENGINE = Object.freeze({ name: 'wasmi', version: '2.0.0', fuel_metering: true, deterministic: true });
+ *  records it (rvf_spec::interp::engine NAME, VERSION, FUEL_METERING,
+ *  DETERMINISTIC). */
+const E = facts.interp.engine;
+export const KERNEL_ENGINE = Object.freeze({ name: E.name, version: E.version, fuel_metering: E.fuel_metering, deterministic: E.deterministic });
 
 const badInput = (message) => new RvfError(message, { exit: 'bad_input', class: 'receipt' });
 

@@ -239,6 +239,23 @@ export default {
       {"name": "rvfi_error_len", "params": [], "results": ["i32"]},
       {"name": "rvfi_unload", "params": [], "results": []}
     ],
+    "names": {
+      "version": "rvfi_version",
+      "features": "rvfi_features",
+      "alloc": "rvfi_alloc",
+      "free": "rvfi_free",
+      "set_limits": "rvfi_set_limits",
+      "load": "rvfi_load",
+      "run": "rvfi_run",
+      "fuel_used": "rvfi_fuel_used",
+      "report_ptr": "rvfi_report_ptr",
+      "result_ptr": "rvfi_result_ptr",
+      "result_len": "rvfi_result_len",
+      "detail": "rvfi_detail",
+      "error_ptr": "rvfi_error_ptr",
+      "error_len": "rvfi_error_len",
+      "unload": "rvfi_unload"
+    },
     "status": [
       {"code": 0, "name": "OK", "exit": 0},
       {"code": -1, "name": "INVALID", "exit": 11},
@@ -253,7 +270,49 @@ export default {
       {"code": -10, "name": "BAD_RESULT", "exit": 11},
       {"code": -11, "name": "NOT_LOADED", "exit": 11},
       {"code": -12, "name": "BAD_ARGUMENT", "exit": 11}
-    ]
+    ],
+    "no_run_cap": "18446744073709551615",
+    "why": {
+      "imports": [
+        "only the `rvf` host module is available",
+        "only functions may be imported",
+        "not a function of the rvf ABI",
+        "wrong signature for this rvf function"
+      ],
+      "exports": [
+        "missing",
+        "is not a memory",
+        "has the wrong type"
+      ],
+      "results": [
+        "input too large",
+        "rvf_alloc returned memory outside the module",
+        "report lies outside guest memory",
+        "report has the wrong ABI version",
+        "result is larger than the result limit",
+        "unknown result kind",
+        "result length disagrees with the report",
+        "result lies outside guest memory",
+        "result too large for host memory"
+      ]
+    },
+    "outer": {
+      "memory_base": 268435456,
+      "memory_factor": 3,
+      "max_memory_bytes": 4294967296,
+      "max_module_bytes": 16777216
+    },
+    "engine": {
+      "name": "wasmi",
+      "version": "2.0.0",
+      "compilation": "eager",
+      "fuel_metering": true,
+      "deterministic": true
+    }
+  },
+  "receipt": {
+    "schema": "rvf-boot/receipt",
+    "version": 1
   },
   "signing": {
     "signed_flag": 4,
@@ -347,7 +406,9 @@ export default {
       "reserved": 58,
       "bytecode_hash_len": 32,
       "version": 1,
-      "max_decompressed": 67108864
+      "max_decompressed": 67108864,
+      "max_expansion": 255,
+      "min_expanded_cap": 65536
     },
     "sparse": {
       "header_len": 64,
@@ -414,6 +475,7 @@ export default {
       "max_result_bytes": 1073741824,
       "max_degree_ids": 1048576
     },
+    "page_bytes": 65536,
     "import_module": "rvf",
     "imports": [
       {"name": "info", "params": ["i32"], "results": ["i64"]},

@@ -29,29 +29,29 @@ import { RvfError } from './errors.mjs';
 
 /** The interpreter ABI (rvf_spec::interp), from the generated facts. */
 export const interp = facts.interp;
+/** A WebAssembly page (rvf_spec::sandbox::PAGE_BYTES). */
+const PAGE = facts.sandbox.page_bytes;
+/** The module's functions by their rvf_spec::interp::export names (FN.run = 'rvfi_run'). */
+const FN = interp.names;
 const STATUS = Object.freeze(Object.fromEntries(interp.status.map((s) => [s.name, s.code])));
 
-// Constants the generated facts do not carry (listed in the web/ report),
-// each with its Rust owner:
 /** rvf_spec::interp::NO_RUN_CAP: rvfi_run's max_memory_bytes when the run has no cap of its own. */
-export const NO_RUN_CAP = 0xffffffffffffffffn;
-/** interpreter/src/limits.rs DEFAULT_FUEL and Limits::default().max_recursion. */
-export const DEFAULT_FUEL = 20000000000n;
-export const DEFAULT_MAX_RECURSION = 1024;
-/** interpreter/src/two_stage outer_limits: the module's memory is bounded by
- *  3 × the kernel's cap + OUTER_MEMORY_BASE, at most 4 GiB; its size by 16 MiB.
- *  (Its outer fuel has no V8 counterpart.) */
-export const OUTER_MEMORY_BASE = 256 * 2 ** 20;
-export const OUTER_MEMORY_MAX = 4 * 2 ** 30;
-export const OUTER_MAX_MODULE_BYTES = 16 * 2 ** 20;
-/** interpreter/src/error.rs why::IMPORTS, why::EXPORTS, why::RESULTS: the
- *  fixed words a status's detail indexes (interpreter/src/interp_status.rs). */
+export const NO_RUN_CAP = BigInt(interp.no_run_cap);
+/** The default kernel limits (rvf_spec::sandbox::limits FUEL, MAX_RECURSION). */
+export const DEFAULT_FUEL = BigInt(LIMITS.fuel);
+export const DEFAULT_MAX_RECURSION = LIMITS.max_recursion;
+/** rvf_spec::interp::outer (two_stage outer_limits): the module's memory is bounded by
+ *  memory_factor × the kernel's cap + OUTER_MEMORY_BASE, at most OUTER_MEMORY_MAX;
+ *  its size by OUTER_MAX_MODULE_BYTES. (Its outer fuel has no V8 counterpart.) */
+export const OUTER_MEMORY_BASE = interp.outer.memory_base;
+export const OUTER_MEMORY_MAX = interp.outer.max_memory_bytes;
+export const OUTER_MAX_MODULE_BYTES = interp.outer.max_module_bytes;
+/** rvf_spec::interp::why IMPORTS, EXPORTS, RESULTS: the fixed words a
+ *  status's detail indexes (interpreter/src/interp_status.rs). */
 export const WHY = Object.freeze({
-  imports: Object.freeze(['only the `rvf` host module is available', 'only functions may be imported', 'not a function of the rvf ABI', 'wrong signature for this rvf function']),
-  exports: Object.freeze(['missing', 'is not a memory', 'has the wrong type']),
-  results: Object.freeze(['input too large', 'rvf_alloc returned memory outside the module', 'report lies outside guest memory',
-    'report has the wrong ABI version', 'result is larger than the result limit', 'unknown result kind',
-    'result length disagrees with the report', 'result lies outside guest memory', 'result too large for host memory']),
+  imports: Object.freeze([...interp.why.imports]),
+  exports: Object.freeze([...interp.why.exports]),
+  results: Object.freeze([...interp.why.results]),
 });
 /** The solver exports in the order a BAD_EXPORT detail numbers them (interpreter/src/sandbox.rs EXPORTS). */
 const SOLVER_EXPORTS = Object.keys(ABI_EXPORTS);
@@ -65,7 +65,7 @@ export function kernelLimits({ fuel = DEFAULT_FUEL, maxMemory = LIMITS.max_memor
 }
 
 /** The module's memory bound for a kernel under `limits` (outer_limits). */
-const outerMemory = (limits) => Math.min(Number(limits.max_memory_bytes) * 3 + OUTER_MEMORY_BASE, OUTER_MEMORY_MAX);
+const outerMemory = (limits) => Math.min(Number(limits.max_memory_bytes) * interp.outer.memory_factor + OUTER_MEMORY_BASE, OUTER_MEMORY_MAX);
 
 /** A sandbox error (interpreter/src/error.rs SandboxError): its interpreter-ABI
  *  status, the verdict class selection gives it, its exit, and its words. */
@@ -125,7 +125,7 @@ export function decodeStatus(code, detail, message, capBytes) {
       return sandboxError(code, message);
     }
     case STATUS.BAD_EXPORT: {
-      const name = hi === 0 ? 'memory' : SOLVER_EXPORTS[hi - 1], why = WHY.exports[lo];
+      const name = hi === 0 ? facts.sandbox.memory : SOLVER_EXPORTS[hi - 1], why = WHY.exports[lo];
       return name && why ? sandboxError(code, `export \`${name}\`: ${why}`) : null;
     }
     case STATUS.ABI_MISMATCH: {
@@ -173,11 +173,11 @@ class Outer {
     } catch (e) {
       throw engineFailure(e, cap);
     }
-    state.memory = this.x.memory;
+    state.memory = this.x[interp.memory];
     this.state = state;
   }
-  get memory() { return this.x.memory; }
-  bytesNow() { return new Uint8Array(this.x.memory.buffer); }
+  get memory() { return this.x[interp.memory]; }
+  bytesNow() { return new Uint8Array(this.x[interp.memory].buffer); }
   /** Call an export; the module's memory stays within its bound. */
   call(name, ...args) {
     let r;
@@ -186,17 +186,17 @@ class Outer {
     } catch (e) {
       throw engineFailure(e, this.cap);
     }
-    if (this.x.memory.buffer.byteLength > this.cap) {
+    if (this.x[interp.memory].buffer.byteLength > this.cap) {
       throw interpreterError(sandboxError(STATUS.MEMORY_LIMIT, `memory limit: the module tried to grow past ${this.cap} bytes`));
     }
     return r;
   }
   /** Copy `bytes` into a new block of the module's memory. */
   put(bytes) {
-    const at = this.call('rvfi_alloc', bytes.length) >>> 0;
-    if (at === 0) throw moduleError(`rvfi_alloc(${bytes.length}) failed`);
+    const at = this.call(FN.alloc, bytes.length) >>> 0;
+    if (at === 0) throw moduleError(`${FN.alloc}(${bytes.length}) failed`);
     const m = this.bytesNow();
-    if (at + bytes.length > m.length) throw moduleError('rvfi_alloc returned memory outside it');
+    if (at + bytes.length > m.length) throw moduleError(`${FN.alloc} returned memory outside it`);
     m.set(bytes, at);
     return at;
   }
@@ -206,13 +206,13 @@ class Outer {
     if (at + len > m.length) throw moduleError('a block outside its memory');
     return m.slice(at, at + len);
   }
-  detail() { return BigInt.asIntN(64, this.call('rvfi_detail')); }
+  detail() { return BigInt.asIntN(64, this.call(FN.detail)); }
   error() {
-    const at = this.call('rvfi_error_ptr') >>> 0, len = this.call('rvfi_error_len') >>> 0;
+    const at = this.call(FN.error_ptr) >>> 0, len = this.call(FN.error_len) >>> 0;
     return new TextDecoder().decode(this.bytes(at, len));
   }
   setLimits(l) {
-    return this.call('rvfi_set_limits', l.fuel, l.max_memory_bytes, Math.min(l.max_recursion, 0xffffffff), l.max_table_elements,
+    return this.call(FN.set_limits, l.fuel, l.max_memory_bytes, Math.min(l.max_recursion, 0xffffffff), l.max_table_elements,
       Math.min(l.max_module_bytes, 0xffffffff), l.max_result_bytes) | 0;
   }
   /** The instance's state (between calls only): memory up to its last non-zero byte, its pages, the stack pointer. */
@@ -224,14 +224,14 @@ class Outer {
     while (w > 0 && words[w - 1] === 0) w--;
     end = w * 4;
     while (end > 0 && m[end - 1] === 0) end--;
-    return { bytes: m.slice(0, end), pages: m.length / 65536, stackPointer: this.x.__stack_pointer.value };
+    return { bytes: m.slice(0, end), pages: m.length / PAGE, stackPointer: this.x[interp.stack_pointer].value };
   }
   /** Put this fresh instance into the state of `s`. */
   restore(s) {
-    const pages = this.x.memory.buffer.byteLength / 65536;
+    const pages = this.x[interp.memory].buffer.byteLength / PAGE;
     if (s.pages > pages) {
       try {
-        this.x.memory.grow(s.pages - pages);
+        this.x[interp.memory].grow(s.pages - pages);
       } catch (e) {
         throw engineFailure(e, this.cap);
       }
@@ -240,8 +240,8 @@ class Outer {
     if (s.bytes.length > m.length) throw moduleError('a snapshot larger than memory');
     m.set(s.bytes, 0);
     // The fresh instance's data segments may lie past the snapshot's last non-zero byte.
-    m.fill(0, s.bytes.length, Math.max(s.bytes.length, pages * 65536));
-    this.x.__stack_pointer.value = s.stackPointer;
+    m.fill(0, s.bytes.length, Math.max(s.bytes.length, pages * PAGE));
+    this.x[interp.stack_pointer].value = s.stackPointer;
   }
 }
 
@@ -263,8 +263,8 @@ export class Interpreter {
     const o = new Outer(this, emptySource(), null, outerMemory(limits));
     o.setLimits(limits);
     const at = o.put(code);
-    const st = o.call('rvfi_load', at, code.length, features) | 0;
-    o.call('rvfi_free', at, code.length);
+    const st = o.call(FN.load, at, code.length, features) | 0;
+    o.call(FN.free, at, code.length);
     const detail = o.detail();
     if (st !== STATUS.OK) throw decode(st, detail, o.error(), limits);
     if (detail < 0n || detail > 0xffffffffn) throw moduleError('a bad ABI version');
@@ -293,7 +293,7 @@ export function compileInterpreter(bytes) {
   const sig = (i) => scan.types[i] ?? { params: [], results: [] };
   for (const imp of scan.imports) {
     const want = Object.hasOwn(ABI_IMPORTS, imp.name) ? ABI_IMPORTS[imp.name] : null;
-    const why = imp.module !== 'rvf' ? WHY.imports[0] : imp.kind !== 'function' ? WHY.imports[1] : !want ? WHY.imports[2]
+    const why = imp.module !== facts.sandbox.import_module ? WHY.imports[0] : imp.kind !== 'function' ? WHY.imports[1] : !want ? WHY.imports[2]
       : !sameSig(sig(imp.type).params, want[0]) || !sameSig(sig(imp.type).results, want[1]) ? WHY.imports[3] : null;
     if (why) throw interpreterError(sandboxError(STATUS.FORBIDDEN_IMPORT, `module imports ${imp.module}.${imp.name}: ${why}`));
   }
@@ -304,7 +304,7 @@ export function compileInterpreter(bytes) {
     const e = exp(f.name), t = e?.kind === 'function' ? sig(scan.funcTypes[e.index]) : null;
     if (!t || !sameSig(t.params, f.params) || !sameSig(t.results, f.results)) throw moduleError(`export \`${f.name}\` is missing or has the wrong type`);
   }
-  const probe = new Outer({ module }, emptySource(), null, OUTER_MEMORY_BASE + 3 * LIMITS.max_memory_bytes);
+  const probe = new Outer({ module }, emptySource(), null, outerMemory(LIMITS));
   const sp = probe.x[interp.stack_pointer];
   try {
     if (typeof sp.value !== 'number') throw new TypeError('not an i32');
@@ -312,9 +312,9 @@ export function compileInterpreter(bytes) {
   } catch {
     throw moduleError(`export \`${interp.stack_pointer}\` is not a mutable i32 global`);
   }
-  const version = probe.call('rvfi_version') >>> 0;
+  const version = probe.call(FN.version) >>> 0;
   if (version >>> 16 !== interp.major) throw moduleError(`it speaks interpreter ABI ${version >>> 16}.${version & 0xffff}, this host ${interp.major}.x`);
-  const features = probe.call('rvfi_features') & 0xffff;
+  const features = probe.call(FN.features) & 0xffff;
   return new Interpreter(module, features, version, bytes.length);
 }
 
@@ -334,13 +334,13 @@ export class LoadedKernel {
     const p = o.put(encodeParams({ ...params, input_ptr: 0, input_len: 0 }));
     const i = input.length ? o.put(input) : 0;
     const cap = runCap === null || runCap === undefined ? NO_RUN_CAP : u64(runCap);
-    const st = o.call('rvfi_run', p, i, input.length, BigInt.asIntN(64, cap)) | 0;
+    const st = o.call(FN.run, p, i, input.length, BigInt.asIntN(64, cap)) | 0;
     if (st !== STATUS.OK) throw decode(st, o.detail(), o.error(), this.limits);
-    const fuelUsed = u64(o.call('rvfi_fuel_used'));
-    const rptr = o.call('rvfi_report_ptr') >>> 0;
+    const fuelUsed = u64(o.call(FN.fuel_used));
+    const rptr = o.call(FN.report_ptr) >>> 0;
     const report = rptr === 0 ? null : decodeReport(o.bytes(rptr, abi.report_len));
     if (!report) throw moduleError('a run with no report');
-    const optr = o.call('rvfi_result_ptr') >>> 0, olen = o.call('rvfi_result_len') >>> 0;
+    const optr = o.call(FN.result_ptr) >>> 0, olen = o.call(FN.result_len) >>> 0;
     return { report, output: o.bytes(optr, olen), stats: o.state.stats, fuelUsed };
   }
 }

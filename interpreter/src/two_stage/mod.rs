@@ -49,8 +49,9 @@ pub const OUTER_LOAD_FUEL_PER_BYTE: u64 = 200_000;
 /// Outer fuel every call sequence may use on top (instantiation, set-up).
 pub const OUTER_FUEL_BASE: u64 = 1_000_000_000;
 /// Outer memory on top of three times the kernel's cap (a kernel memory of
-/// M bytes can need up to ~3 M of the module's: it grows by reallocation).
-pub const OUTER_MEMORY_BASE: u64 = 256 << 20;
+/// M bytes can need up to ~3 M of the module's: it grows by reallocation);
+/// the outer memory and module bounds are `rvf_spec::interp::outer`'s.
+pub const OUTER_MEMORY_BASE: u64 = interp::outer::MEMORY_BASE;
 
 /// Why a two-stage admission or run did not give a result.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,12 +126,8 @@ pub fn outer_limits(kernel: &Limits, kernel_bytes: usize) -> Limits {
     let load = (kernel_bytes as u64).saturating_mul(OUTER_LOAD_FUEL_PER_BYTE);
     Limits {
         fuel: run.max(load).saturating_add(OUTER_FUEL_BASE),
-        max_memory_bytes: kernel
-            .max_memory_bytes
-            .saturating_mul(3)
-            .saturating_add(OUTER_MEMORY_BASE)
-            .min(4 << 30),
-        max_module_bytes: 16 << 20,
+        max_memory_bytes: interp::outer::max_memory_bytes(kernel.max_memory_bytes),
+        max_module_bytes: interp::outer::MAX_MODULE_BYTES,
         ..Limits::default()
     }
 }
