@@ -2,6 +2,10 @@
 # Build the bootstrap modules reproducibly:
 #   bootstrap/dist/interp.wasm    wasm32v1-none (pure Wasm 1.0: MVP + mutable
 #                                 globals), runs kernels of features 0x2E (no SIMD)
+#   bootstrap/dist/interp-simd.wasm  the same, feature `simd`: wasmi's SIMD
+#                                 compiled in (executed in software; the module
+#                                 is still wasm32v1-none, no simd128), runs
+#                                 kernels of features 0x2F (the SIMD kernel too)
 #   bootstrap/dist/combined.wasm  the same, feature `combined`: the baseline
 #                                 kernel (microkernel/dist/solver-baseline.wasm)
 #                                 built in, the solver ABI outside (role Combined)
@@ -20,11 +24,15 @@
 #   exactly the solver ABI, so not it.
 # - Crate metadata made of names alone (bootstrap/rustc-wrapper.sh): cargo
 #   would hash the absolute paths of ../interpreter and ../spec into it.
-# - No SIMD build: wasmi's SIMD adds ~40 KiB compressed (over the budget) for
-#   little gain in the nested setting; the module runs the baseline kernel.
-# - One target directory per build: the two feature sets never overwrite
+# - The default interpreter has no SIMD: wasmi's SIMD adds ~40 KiB
+#   compressed (over the 192 KiB budget). interp-simd.wasm is the opt-in
+#   build with it (rvf-pack --bootstrap=interpreter-simd), for files whose
+#   receipts come from SIMD runs or that carry only the SIMD kernel; it has
+#   no budget of its own beyond tests/tests/interp_reproducible.rs's.
+# - One target directory per build: the feature sets never overwrite
 #   each other's output.
-# Usage: bootstrap/build.sh [OUT_DIR]   (default bootstrap/dist)
+# Usage: bootstrap/build.sh [OUT_DIR [NAME...]]   (default bootstrap/dist and
+#        all three: interp interp-simd combined)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -42,6 +50,10 @@ build() { # NAME EXTRA_RUSTFLAGS CARGO_ARGS...
   cp "$dir/wasm32v1-none/release/rvf_interp.wasm" "$out/$name.wasm"
   echo "$out/$name.wasm: $(wc -c < "$out/$name.wasm") bytes"
 }
-build interp "-C link-arg=--export=__stack_pointer"
+want() { [ ${#names[@]} -eq 0 ] || [[ " ${names[*]} " == *" $1 "* ]]; }
+names=("${@:2}")
+want interp && build interp "-C link-arg=--export=__stack_pointer"
+want interp-simd && build interp-simd "-C link-arg=--export=__stack_pointer" --features simd
 # Exactly the solver ABI's exports: no __stack_pointer.
-build combined "" --features combined
+want combined && build combined "" --features combined
+exit 0

@@ -390,10 +390,18 @@ fn verify_admit(
     }
 }
 
-/// The file's interpreter for a two-stage run: the first Interpreter
-/// segment, by priority, that passes the checks any code passes (segment
-/// hash, signature under a policy, size, decompression, bytecode hash) and
-/// that the host's sandbox accepts as an interpreter module.
+/// The file's interpreter for a two-stage run (docs/ABI.md "Choosing the
+/// interpreter"). Interpreter segments are tried by `bootstrap_priority`
+/// (lower first), then file order; each must pass the checks any code
+/// passes (segment hash, signature under a policy, size, decompression,
+/// bytecode hash) and be accepted by the host's sandbox as an interpreter
+/// module. Of those, the one that can run the best-ranked kernel wins: the
+/// kernels (after the cheap checks under the user's mask, and `--segment`)
+/// are ranked as [`select`] ranks them, and an interpreter's score is the
+/// rank of the first kernel whose `required_features` ⊆ its
+/// `rvfi_features` ∩ the user's mask. Lowest score wins, ties go to the
+/// earlier one by priority; the search stops at an interpreter that runs
+/// the best-ranked kernel, so usually one interpreter is compiled.
 fn pick_interpreter(file: &RvfFile<'_>, config: &HostConfig) -> Result<(usize, Interpreter), Via> {
     let mut tried = Vec::new();
     let mut mods: Vec<(u8, usize)> = file
@@ -405,6 +413,27 @@ fn pick_interpreter(file: &RvfFile<'_>, config: &HostConfig) -> Result<(usize, I
         })
         .collect();
     mods.sort_unstable();
+    // What each kernel needs, best-ranked first (the ranking `select` uses,
+    // over the kernels the user's mask and `--segment` leave).
+    let kernels: Vec<Candidate> = file
+        .directory()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.seg_type == seg::WASM)
+        .map(|(i, _)| screen(file, i, config, config.allowed_features))
+        .collect();
+    let needs: Vec<u16> = ranked(&kernels, config.force_segment)
+        .into_iter()
+        .filter_map(|i| kernels[i].header.map(|h| h.required_features))
+        .collect();
+    let score = |features: u16| {
+        let usable = features & config.allowed_features;
+        needs
+            .iter()
+            .position(|n| n & !usable == 0)
+            .unwrap_or(needs.len())
+    };
+    let mut best: Option<(usize, usize, Interpreter)> = None;
     for (_, index) in mods {
         // Checked as any code is; admitted as an interpreter module.
         match interpreter_code(file, index, config) {
@@ -412,13 +441,24 @@ fn pick_interpreter(file: &RvfFile<'_>, config: &HostConfig) -> Result<(usize, I
             Ok(code) => {
                 match Interpreter::new(&code, interpreter::wasmi::CompilationMode::LazyTranslation)
                 {
-                    Ok(m) => return Ok((index, m)),
+                    Ok(m) => {
+                        let sc = score(m.features());
+                        if best.as_ref().is_none_or(|b| sc < b.0) {
+                            best = Some((sc, index, m));
+                        }
+                        if sc == 0 {
+                            break;
+                        }
+                    }
                     Err(e) => tried.push((index, alloc::format!("{e}"))),
                 }
             }
         }
     }
-    Err(Via::NoInterpreter(tried))
+    match best {
+        Some((_, index, m)) => Ok((index, m)),
+        None => Err(Via::NoInterpreter(tried)),
+    }
 }
 
 /// The verified bytecode of an interpreter segment, or why not.

@@ -406,3 +406,186 @@ fn bad_params_to_a_combined_run_are_refused_as_the_kernel_refuses_them() {
         assert_eq!(kj["report"], cj["report"], "{m:?}");
     }
 }
+
+/// The sample data of `booted` with both kernels and the SIMD interpreter
+/// (`--bootstrap=interpreter-simd`), or with the SIMD kernel only.
+fn booted_simd(dir: &Path, simd_only: bool) -> PathBuf {
+    let p = dir.join(if simd_only {
+        "simd-only.rvf"
+    } else {
+        "booted-simd.rvf"
+    });
+    let (mtx, rhs, vecs) = (
+        sample("poisson16.mtx"),
+        sample("poisson16_rhs.txt"),
+        sample("points.fvecs"),
+    );
+    let mut a = vec![
+        "create",
+        s(&p),
+        "--matrix",
+        s(&mtx),
+        "--rhs",
+        s(&rhs),
+        "--with-transpose",
+        "--vectors",
+        s(&vecs),
+        "--bootstrap=interpreter-simd",
+    ];
+    let (b, m) = (kernel("baseline"), kernel("simd"));
+    if !simd_only {
+        a.extend_from_slice(&["--solver", s(&b)]);
+    }
+    a.extend_from_slice(&["--solver", s(&m)]);
+    if simd_only {
+        a.push("--allow-no-baseline");
+    }
+    let o = run(&a);
+    assert!(o.status.success(), "{a:?}: {}", stderr(&o));
+    p
+}
+
+const METHODS: [&[&str]; 6] = [
+    &["cg"],
+    &["jacobi"],
+    &["ppr-forward", "--source", "3", "--epsilon", "1e-7"],
+    &["ppr-backward", "--target", "5", "--epsilon", "1e-7"],
+    &[
+        "walk-estimate",
+        "--source",
+        "1",
+        "--target",
+        "9",
+        "--walks",
+        "2000",
+        "--seed",
+        "11",
+    ],
+    &["knn", "--query-index", "17", "--k", "5"],
+];
+
+/// `run FILE METHOD.. EXTRA.. --json`: its exit status and JSON (if any).
+fn run_json(f: &Path, m: &[&str], extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut a = vec!["run", s(f)];
+    a.extend_from_slice(m);
+    a.extend_from_slice(extra);
+    a.push("--json");
+    let o = run(&a);
+    let v = if o.status.success() {
+        json(&o)
+    } else {
+        serde_json::Value::Null
+    };
+    (o.status.code(), v)
+}
+
+#[test]
+fn the_simd_interpreter_runs_the_simd_kernel_with_the_direct_bits_and_fuel() {
+    let d = tempfile::tempdir().unwrap();
+    let both = booted_simd(d.path(), false);
+    let only = booted_simd(d.path(), true);
+    // Stored as documented: role interpreter, wasmi-compatible, ZSTD,
+    // priority 127 (before the default interpreter's 128).
+    let o = run(&["inspect", s(&both)]);
+    let text = stdout(&o);
+    let line = text.lines().find(|l| l.contains("interpreter")).unwrap();
+    assert!(line.contains("prio=127") && line.contains("ZSTD"), "{line}");
+    for m in METHODS {
+        // The default direct run on this (SIMD) host: the SIMD kernel.
+        let (_, direct) = run_json(&both, m, &[]);
+        assert_eq!(direct["segment"]["required_features"], "simd,bulk-memory");
+        let (_, two) = run_json(&both, m, &["--via", "interpreter"]);
+        assert_eq!(two["selection"]["via"], "interpreter", "{m:?}");
+        assert_eq!(two["selection"]["interpreter"]["segment"], 4, "{m:?}");
+        for k in ["segment", "output_digest", "fuel_used", "report"] {
+            assert_eq!(direct[k], two[k], "{m:?}: {k}");
+        }
+        // The file with the SIMD kernel only: directly under a mask
+        // without SIMD, no solver runs (exit 6); through the interpreter,
+        // the SIMD kernel runs with the direct SIMD run's bits and fuel.
+        let (code, _) = run_json(&only, m, &["--host-features", "none"]);
+        assert_eq!(code, Some(6), "{m:?}");
+        let (_, alone) = run_json(&only, m, &["--via", "interpreter"]);
+        assert_eq!(alone["selection"]["via"], "interpreter", "{m:?}");
+        for k in ["output_digest", "fuel_used", "report"] {
+            assert_eq!(direct[k], alone[k], "{m:?}: {k}");
+        }
+    }
+}
+
+#[test]
+fn a_receipt_of_a_direct_simd_run_replays_through_the_simd_interpreter() {
+    let d = tempfile::tempdir().unwrap();
+    let f = booted_simd(d.path(), false);
+    let r = d.path().join("r.json");
+    let o = run(&[
+        "run",
+        s(&f),
+        "ppr-forward",
+        "--source",
+        "3",
+        "--receipt",
+        s(&r),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let receipt: serde_json::Value = serde_json::from_slice(&std::fs::read(&r).unwrap()).unwrap();
+    let o = run(&["replay", s(&r), "--via", "interpreter", "--json"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["identical"], true);
+    assert_eq!(j["output_digest"], receipt["result"]["output_digest"]);
+    // The default interpreter runs no SIMD: the same receipt does not
+    // replay through it (exit 14: the segment differs).
+    let plain = booted(d.path());
+    let o = run(&[
+        "run",
+        s(&plain),
+        "ppr-forward",
+        "--source",
+        "3",
+        "--receipt",
+        s(&r),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["replay", s(&r), "--via", "interpreter"]);
+    assert_ne!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn with_both_interpreters_the_one_that_runs_the_best_kernel_is_used() {
+    let d = tempfile::tempdir().unwrap();
+    // Both kernels (segments 2 and 3), the default interpreter (segment 4),
+    // then the SIMD one appended (segment 6, after the first manifest).
+    let f = booted(d.path());
+    let o = run(&["append", s(&f), "--bootstrap=interpreter-simd"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sel = |extra: &[&str]| {
+        let mut a = vec!["select", s(&f), "--via", "interpreter", "--json"];
+        a.extend_from_slice(extra);
+        let o = run(&a);
+        assert!(o.status.success(), "{extra:?}: {}", stderr(&o));
+        json(&o)
+    };
+    let j = sel(&[]);
+    assert_eq!(j["interpreter"]["segment"], 6, "{j}");
+    assert_eq!(j["selected_segment"], 3, "the SIMD kernel: {j}");
+    // Under a mask without SIMD both run the best kernel left (the
+    // baseline one): the lower priority decides.
+    let j = sel(&["--host-features", "-simd"]);
+    assert_eq!(j["interpreter"]["segment"], 6, "{j}");
+    assert_eq!(j["selected_segment"], 2, "{j}");
+    // The default interpreter when the SIMD one fails its checks: the file
+    // still runs, the baseline kernel inside it.
+    let mut bytes = std::fs::read(&f).unwrap();
+    let file = loader::RvfFile::parse(&bytes).unwrap();
+    let at = file.directory()[6].offset as usize + 64 + 200;
+    drop(file);
+    bytes[at] ^= 0xFF;
+    let g = d.path().join("broken-simd-interp.rvf");
+    std::fs::write(&g, &bytes).unwrap();
+    let o = run(&["select", s(&g), "--via", "interpreter", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["interpreter"]["segment"], 4, "{j}");
+    assert_eq!(j["selected_segment"], 2, "{j}");
+}

@@ -3,6 +3,8 @@
 //! host's sandbox): identical output bytes, report, kernel fuel and host
 //! counters, and the data-segment checks run for the same arrays in the same
 //! order. The direct run is also what the session (`rvf-pack run`) gives.
+//! The SIMD interpreter module (bootstrap/dist/interp-simd.wasm) likewise
+//! runs the SIMD kernel with the direct SIMD run's bits and fuel.
 //! Plus the forwarding probe: pointers at and past the end of the kernel's
 //! memory, and a memory that moves while it runs.
 
@@ -25,6 +27,14 @@ fn interp() -> &'static Interpreter {
     static I: OnceLock<Interpreter> = OnceLock::new();
     I.get_or_init(|| {
         let bytes = std::fs::read(common::root().join("bootstrap/dist/interp.wasm")).unwrap();
+        Interpreter::new(&bytes, CompilationMode::LazyTranslation).unwrap()
+    })
+}
+
+fn interp_simd() -> &'static Interpreter {
+    static I: OnceLock<Interpreter> = OnceLock::new();
+    I.get_or_init(|| {
+        let bytes = std::fs::read(common::root().join("bootstrap/dist/interp-simd.wasm")).unwrap();
         Interpreter::new(&bytes, CompilationMode::LazyTranslation).unwrap()
     })
 }
@@ -156,6 +166,45 @@ fn every_method_gives_the_direct_result_two_stage() {
         };
         let s = Session::new(file, config).run(&req).unwrap();
         assert_eq!(s.header.required_features, 0);
+        assert_eq!(
+            (s.report, &s.output, s.fuel_used),
+            (d.report, &d.output, d.fuel_used)
+        );
+    }
+}
+
+#[test]
+fn every_method_gives_the_direct_simd_result_in_the_simd_interpreter() {
+    let (_, files) = samples();
+    let simd = kernel("simd");
+    let declared = WASM_FEAT_SIMD | WASM_FEAT_BULK_MEMORY;
+    assert_eq!(interp_simd().features() & declared, declared);
+    let direct = Sandbox::new(declared, Limits::default())
+        .admit(&simd)
+        .unwrap();
+    let two = interp_simd()
+        .admit(&simd, declared, Limits::default())
+        .unwrap();
+    for (f, m, options) in RUNS {
+        let bytes = std::fs::read(&files[f]).unwrap();
+        let file = RvfFile::parse(&bytes).unwrap();
+        let req = request(m, options);
+        let (d, dlog) = with_data(&file, &req, |p, i, s, c| direct.run(p, i, s, Some(c), None));
+        let (t, tlog) = with_data(&file, &req, |p, i, s, c| two.run(p, i, s, Some(c), None));
+        let d = d.unwrap();
+        let t = t.unwrap_or_else(|e| panic!("{}: {e}", m.name()));
+        println!(
+            "{} (simd): status {} fuel {}",
+            m.name(),
+            d.report.status,
+            d.fuel_used
+        );
+        assert!(!d.output.is_empty(), "{}", m.name());
+        assert_eq!(t, d, "{}", m.name());
+        assert_eq!(tlog, dlog, "{}", m.name());
+        // The direct run is the session's default on this host (SIMD).
+        let s = Session::new(file, HostConfig::default()).run(&req).unwrap();
+        assert_eq!(s.header.required_features, declared);
         assert_eq!(
             (s.report, &s.output, s.fuel_used),
             (d.report, &d.output, d.fuel_used)

@@ -128,13 +128,29 @@ function interpreterCode(file, index, policy) {
   return { code, hash: hex(w.header.bytecodeHash) };
 }
 
-/** The file's interpreter for a two-stage run (pick_interpreter): the first
- *  Interpreter segment, by priority then file order, that passes the checks
- *  any code passes and that this engine accepts as an interpreter module.
- *  {index, interpreter, features} or {tried: [[index, words, class]]}: the
- *  class of a rejection as for any code (segment_hash, untrusted, ...), or
- *  unusable_interpreter (not a module speaking the interpreter ABI). */
-export function pickInterpreter(file, policy = null) {
+/** Candidate positions that passed screening, best first (or just the
+ *  forced one): lowest priority, most features, file order (ranked). */
+function ranked(candidates, force) {
+  return candidates
+    .map((c, i) => [c, i])
+    .filter(([c]) => !c.rejection && c.header && (force === null || c.index === force))
+    .sort(([a], [b]) => a.header.priority - b.header.priority || popcount(b.header.requiredFeatures) - popcount(a.header.requiredFeatures) || a.index - b.index)
+    .map(([, i]) => i);
+}
+
+/** The file's interpreter for a two-stage run (pick_interpreter; docs/ABI.md
+ *  "Choosing the interpreter"): Interpreter segments by priority then file
+ *  order, each passing the checks any code passes and accepted by this
+ *  engine as an interpreter module; of those, the one that runs the
+ *  best-ranked kernel (kernels screened under `allowed`, the user's mask,
+ *  and `force`, ranked as select() ranks them; an interpreter's score is
+ *  the rank of the first kernel whose features ⊆ its features ∩ `allowed`),
+ *  ties to the earlier one; the search stops at one that runs the
+ *  best-ranked kernel. {index, interpreter, features} or {tried: [[index,
+ *  words, class]]}: the class of a rejection as for any code
+ *  (segment_hash, untrusted, ...), or unusable_interpreter (not a module
+ *  speaking the interpreter ABI). */
+export function pickInterpreter(file, policy = null, { allowed = 0xffff, force = null } = {}) {
   const mods = [];
   file.directory.forEach((e, i) => {
     if (e.segType !== SEG.WASM) return;
@@ -144,19 +160,32 @@ export function pickInterpreter(file, policy = null) {
     } catch { /* not an interpreter segment */ }
   });
   mods.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const kernels = file.directory.map((e, i) => (e.segType === SEG.WASM ? screen(file, i, allowed, policy) : null)).filter(Boolean);
+  const needs = ranked(kernels, force).map((i) => kernels[i].header.requiredFeatures);
+  const score = (features) => {
+    const k = needs.findIndex((n) => (n & ~(features & allowed)) === 0);
+    return k < 0 ? needs.length : k;
+  };
   const tried = [];
+  let best = null;
   for (const [, index] of mods) {
     const c = interpreterCode(file, index, policy);
     if (c.rejection) { tried.push([index, c.rejection.message, c.rejection.class]); continue; }
+    let interpreter;
     try {
-      const interpreter = cachedInterpreter(c.hash, c.code);
-      return { index, interpreter, features: interpreter.features };
+      interpreter = cachedInterpreter(c.hash, c.code);
     } catch (e) {
       if (!(e instanceof TwoStageError)) throw e;
       tried.push([index, e.message, 'unusable_interpreter']);
+      continue;
     }
+    const sc = score(interpreter.features);
+    if (best === null || sc < best.score) best = { score: sc, index, interpreter, features: interpreter.features };
+    if (sc === 0) break;
   }
-  return { tried };
+  if (best === null) return { tried };
+  const { score: _, ...picked } = best;
+  return picked;
 }
 
 /** Judge the WASM segments for host features `host` (bits). `how`: 'every'
@@ -169,11 +198,7 @@ export function pickInterpreter(file, policy = null) {
 export function select(file, { host, force = null, how = 'every', maxMemory, policy = null, twoStage = null, limits = null }) {
   const interpreter = twoStage?.interpreter ?? null;
   const candidates = file.directory.map((e, i) => (e.segType === SEG.WASM ? screen(file, i, host, policy) : null)).filter(Boolean);
-  const order = candidates
-    .map((c, i) => [c, i])
-    .filter(([c]) => !c.rejection && c.header && (force === null || c.index === force))
-    .sort(([a], [b]) => a.header.priority - b.header.priority || popcount(b.header.requiredFeatures) - popcount(a.header.requiredFeatures) || a.index - b.index)
-    .map(([, i]) => i);
+  const order = ranked(candidates, force);
   let chosen = null;
   for (const i of order) {
     if (chosen !== null && how === 'first') break;

@@ -93,9 +93,10 @@ export class Session {
     const o = { force: this.force, how, maxMemory: this.maxMemory, policy: this.policy };
     const direct = () => select(this.file, { ...o, host: this.host });
     const twoStage = () => {
-      const ts = (this.interpreter ??= pickInterpreter(this.file, this.policy));
       // The user's mask bounds what the interpreter runs (not what this engine runs).
-      const host = ts.interpreter ? hostFeatures(this.mask, SANDBOX_FEATURES) & ts.features : hostFeatures(this.mask, SANDBOX_FEATURES);
+      const allowed = hostFeatures(this.mask, SANDBOX_FEATURES);
+      const ts = (this.interpreter ??= pickInterpreter(this.file, this.policy, { allowed, force: this.force }));
+      const host = ts.interpreter ? allowed & ts.features : allowed;
       return select(this.file, { ...o, host, twoStage: ts, limits: this.limits });
     };
     if (this.via === 'direct') return direct();

@@ -189,6 +189,51 @@ test("via 'auto' runs the kernel through the file's interpreter when none runs i
     (e) => e.exit === 'no_solver' && e.code === rs.status && /needs simd/.test(e.message) && /via the file's interpreter/.test(e.message));
 });
 
+test("via 'auto' runs a SIMD-only file through the SIMD interpreter on an engine without SIMD", () => {
+  // The SIMD kernel alone, with the SIMD interpreter (create --bootstrap=interpreter-simd).
+  const f = path.join(dir, 'simd-only-simd-booted.rvf');
+  const made = rvfPack(['create', f, '--matrix', path.join(root, 'samples/karate.mtx'), '--with-transpose', '--solver',
+    path.join(root, 'microkernel/dist/solver-simd.wasm'), '--bootstrap=interpreter-simd', '--allow-no-baseline']);
+  assert.equal(made.status, 0, made.stderr);
+  for (const [method, args, options] of [
+    ['ppr-forward', ['--source', '2', '--epsilon', '1e-6'], { source: 2, epsilon: 1e-6 }],
+    ['ppr-backward', ['--target', '33', '--epsilon', '1e-6'], { target: 33, epsilon: 1e-6 }],
+    ['walk-estimate', ['--source', '0', '--target', '33', '--walks', '3000', '--seed', '11'], { source: 0, target: 33, walks: 3000, seed: 11 }],
+    ['jacobi', [], {}],
+  ]) {
+    // Rust's direct run: the SIMD kernel in wasmi (SIMD host).
+    const rust = rustRun(f, method, args);
+    assert.equal(rust.segment.required_features, 'simd,bulk-memory', rust.stderr);
+    const file = open(f);
+    assert.equal(new rvf.Session(file, { engineFeatures: '-simd' }).select().chosen, null, 'nothing runs directly');
+    const out = new rvf.Session(file, { engineFeatures: '-simd', via: 'auto' }).run(method, options);
+    assert.equal(out.via, 'interpreter');
+    assert.equal(out.segment.index, rust.segment.index);
+    assert.deepEqual([out.digest, out.fuelUsed], [rust.output_digest, BigInt(rust.fuel_used)], method);
+  }
+});
+
+test('with both interpreters, the one that runs the best kernel is used (pick_interpreter)', () => {
+  // Both kernels and the default interpreter, then the SIMD interpreter appended.
+  const f = path.join(dir, 'two-interpreters.rvf');
+  fs.copyFileSync(files.karate, f);
+  const added = rvfPack(['append', f, '--bootstrap=interpreter-simd']);
+  assert.equal(added.status, 0, added.stderr);
+  for (const mask of [null, '-simd']) {
+    const rust = JSON.parse(rvfPack(['select', f, '--via', 'interpreter', '--json', ...(mask ? ['--host-features', mask] : [])]).stdout);
+    const s = new rvf.Session(open(f), { via: 'interpreter', engineFeatures: '-simd', hostFeatures: mask ?? undefined });
+    const sel = s.select();
+    assert.equal(sel.via.index, rust.interpreter.segment, `mask ${mask}`);
+    assert.equal(sel.chosen.index, rust.selected_segment, `mask ${mask}`);
+  }
+  const picked = rvf.pickInterpreter(open(f));
+  assert.ok(picked.features & rvf.FEAT.simd, 'the SIMD interpreter');
+  const simdKernel = open(f).directory.findIndex((e, i) => e.segType === rvf.SEG.WASM && rvf.parseWasm(open(f).segment(i).payload).header.requiredFeatures & rvf.FEAT.simd);
+  const out = new rvf.Session(open(f), { via: 'interpreter' }).run('ppr-forward', { source: 2 });
+  const rust = rustRun(f, 'ppr-forward', ['--source', '2']);
+  assert.deepEqual([out.segment.index, out.digest, out.fuelUsed], [simdKernel, rust.output_digest, BigInt(rust.fuel_used)]);
+});
+
 /** Copies of the booted karate file, changed so that its interpreter must be refused (or must run). */
 function interpreterCases() {
   const out = {};

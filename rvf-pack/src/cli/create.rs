@@ -5,11 +5,11 @@ use super::{print_json, CmdResult, Failure};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rvf_pack::inputs;
-use rvf_pack::payload;
+use rvf_pack::payload::{self, SolverOptions};
 use rvf_pack::writer::{self, FileSummary, SegmentSpec};
 use rvf_pack::PackError;
 use rvf_spec::exit::Exit;
-use rvf_spec::format::{self as fmt_spec, seg, Features};
+use rvf_spec::format::{self as fmt_spec, seg, Features, WasmRole};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -81,7 +81,10 @@ pub struct Inputs {
     /// with the baseline kernel built in (role combined), a solver any host
     /// runs as is, so the file needs no other kernel (same outputs as the
     /// baseline kernel; the fuel reported is the module's, wasmi included:
-    /// docs/ABI.md "Combined module")
+    /// docs/ABI.md "Combined module"). --bootstrap=interpreter-simd: the
+    /// interpreter with wasmi's SIMD (priority 127, about 40 KiB more), which
+    /// also runs the SIMD kernel, so engines without SIMD run a SIMD-only
+    /// file and receipts of SIMD runs replay through it
     #[arg(long, value_enum, value_name = "MODULE", num_args = 0..=1,
           require_equals = true, default_missing_value = "interpreter")]
     pub bootstrap: Option<BootstrapArg>,
@@ -118,14 +121,23 @@ pub struct Inputs {
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BootstrapArg {
     Interpreter,
+    InterpreterSimd,
     Combined,
 }
 
 impl BootstrapArg {
-    fn module(self) -> rvf_pack::bootstrap::Module {
+    /// The module's role, bytes and header options.
+    fn module(self) -> (WasmRole, &'static [u8], SolverOptions) {
+        use rvf_pack::bootstrap::{self as b, Module};
+        let of = |m: Module| (m.role(), m.bytes(), m.options());
         match self {
-            BootstrapArg::Interpreter => rvf_pack::bootstrap::Module::Interpreter,
-            BootstrapArg::Combined => rvf_pack::bootstrap::Module::Combined,
+            BootstrapArg::Interpreter => of(Module::Interpreter),
+            BootstrapArg::InterpreterSimd => (
+                WasmRole::Interpreter,
+                b::INTERPRETER_SIMD,
+                b::simd_options(),
+            ),
+            BootstrapArg::Combined => of(Module::Combined),
         }
     }
 }
@@ -412,11 +424,10 @@ pub fn build(i: &Inputs, existing: Existing) -> Result<Built, PackError> {
             payload: payload.into(),
         });
     }
-    if let Some(module) = i.bootstrap.map(BootstrapArg::module) {
-        let role = fmt_spec::role_name(module.role() as u8).to_string();
+    if let Some((role, code, options)) = i.bootstrap.map(BootstrapArg::module) {
+        let role = fmt_spec::role_name(role as u8).to_string();
         let name = PathBuf::from(format!("<built-in {role}>"));
-        let code = module.bytes();
-        let (h, _, payload) = payload::wasm_payload(&name, code, &module.options())?;
+        let (h, _, payload) = payload::wasm_payload(&name, code, &options)?;
         // An interpreter must speak the interpreter ABI; a Combined module
         // must be runnable as a solver.
         payload::check_runnable(&name, &h, code)?;
