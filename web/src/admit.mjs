@@ -3,7 +3,7 @@
 // import only the four `rvf` functions with their exact types, export the
 // ABI with exact types and a memory, and report an ABI major this host
 // speaks. Each refusal carries the verdict class the Rust host gives it.
-import { abi, featureNames } from './spec.mjs';
+import { abi, featureNames, WHY, SANDBOX } from './spec.mjs';
 import { ABI_IMPORTS, ABI_EXPORTS, LIMITS } from './layouts.mjs';
 import { scanModule } from './wasm-scan.mjs';
 import { hostImports, emptySource } from './source.mjs';
@@ -37,27 +37,27 @@ export function admit(bytecode, features, maxMemory = LIMITS.max_memory_bytes) {
   const sig = (typeIndex) => scan.types[typeIndex] ?? { params: [], results: [] };
   for (const imp of scan.imports) {
     const forbidden = (why) => ({ rejection: refuse('module_import', `module imports ${imp.module}.${imp.name}: ${why}`) });
-    if (imp.module !== 'rvf') return forbidden('only the `rvf` host module is available');
-    if (imp.kind !== 'function') return forbidden('only functions may be imported');
+    if (imp.module !== SANDBOX.import_module) return forbidden(WHY.importModule);
+    if (imp.kind !== 'function') return forbidden(WHY.importKind);
     const want = ABI_IMPORTS[imp.name];
-    if (!Object.hasOwn(ABI_IMPORTS, imp.name)) return forbidden('not a function of the rvf ABI');
+    if (!Object.hasOwn(ABI_IMPORTS, imp.name)) return forbidden(WHY.importName);
     const t = sig(imp.type);
-    if (!sameSig(t.params, want[0]) || !sameSig(t.results, want[1])) return forbidden('wrong signature for this rvf function');
+    if (!sameSig(t.params, want[0]) || !sameSig(t.results, want[1])) return forbidden(WHY.importSignature);
   }
   const exp = (name) => scan.exports.find((e) => e.name === name);
   const bad = (name, why) => ({ rejection: refuse('module_export', `export \`${name}\`: ${why}`) });
-  const mem = exp('memory');
-  if (!mem) return bad('memory', 'missing');
-  if (mem.kind !== 'memory') return bad('memory', 'is not a memory');
-  const needed = (scan.memories[mem.index]?.min ?? 0) * 65536;
+  const mem = exp(SANDBOX.memory);
+  if (!mem) return bad(SANDBOX.memory, WHY.exportMissing);
+  if (mem.kind !== 'memory') return bad(SANDBOX.memory, WHY.exportNotMemory);
+  const needed = (scan.memories[mem.index]?.min ?? 0) * SANDBOX.page_bytes;
   if (needed > maxMemory) {
     return { rejection: { ...refuse('module_memory', `memory limit: the module starts with ${needed} bytes of linear memory, above the ${maxMemory}-byte cap (raise --max-memory)`), initialMemory: true } };
   }
   for (const [name, [params, results]] of Object.entries(ABI_EXPORTS)) {
     const e = exp(name);
-    if (!e) return bad(name, 'missing');
+    if (!e) return bad(name, WHY.exportMissing);
     const t = e.kind === 'function' ? sig(scan.funcTypes[e.index]) : null;
-    if (!t || !sameSig(t.params, params) || !sameSig(t.results, results)) return bad(name, 'has the wrong type');
+    if (!t || !sameSig(t.params, params) || !sameSig(t.results, results)) return bad(name, WHY.exportType);
   }
   if (scan.tables.some((t) => t.min > LIMITS.max_table_elements)) {
     return { rejection: refuse('module_memory', `memory limit: a table of more than ${LIMITS.max_table_elements} elements`) };

@@ -2,7 +2,7 @@
 // a fresh instance, the call order of docs/ABI.md, every pointer and length
 // the guest returns checked against its memory, the result length against
 // the report. V8 meters no fuel; the memory cap is checked after the run.
-import { abi, STATUS, RESULT_KIND } from './spec.mjs';
+import { abi, STATUS, RESULT_KIND, WHY } from './spec.mjs';
 import { refusal } from './errors.mjs';
 import { hostImports } from './source.mjs';
 import { encodeParams } from './request.mjs';
@@ -48,7 +48,7 @@ function call(module, params, input, imports, state) {
   state.memory = e.memory;
   const mem = () => new Uint8Array(e.memory.buffer);
   const put = (ptr, bytes) => {
-    if (ptr + bytes.length > mem().length) throw badResult('rvf_alloc returned memory outside the module');
+    if (ptr + bytes.length > mem().length) throw badResult(WHY.allocOutside);
     mem().set(bytes, ptr);
   };
   const version = e.rvf_abi_version() >>> 0;
@@ -68,16 +68,16 @@ function call(module, params, input, imports, state) {
   }
   e.rvf_run();
   const rptr = e.rvf_report_ptr() >>> 0;
-  if (rptr + abi.report_len > mem().length) throw badResult('report lies outside guest memory');
+  if (rptr + abi.report_len > mem().length) throw badResult(WHY.reportOutside);
   const report = decodeReport(mem().slice(rptr, rptr + abi.report_len));
-  if (!report) throw badResult('report has the wrong ABI version');
+  if (!report) throw badResult(WHY.reportVersion);
   const optr = e.rvf_result_ptr() >>> 0, olen = e.rvf_result_len() >>> 0;
-  if (olen > LIMITS.max_result_bytes) throw badResult('result is larger than the result limit');
+  if (olen > LIMITS.max_result_bytes) throw badResult(WHY.resultLimit);
   let expected;
   if (report.result_kind === RESULT_KIND.dense_f64) expected = report.result_count * 8;
   else if (report.result_kind === RESULT_KIND.pairs) expected = report.result_count * abi.pair_len;
-  else throw badResult('unknown result kind');
-  if (olen !== expected && !(olen === 0 && report.status !== STATUS.OK)) throw badResult('result length disagrees with the report');
-  if (optr + olen > mem().length) throw badResult('result lies outside guest memory');
+  else throw badResult(WHY.resultKind);
+  if (olen !== expected && !(olen === 0 && report.status !== STATUS.OK)) throw badResult(WHY.resultLength);
+  if (optr + olen > mem().length) throw badResult(WHY.resultOutside);
   return { report, output: mem().slice(optr, optr + olen) };
 }

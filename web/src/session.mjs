@@ -4,7 +4,7 @@
 // arrays in the session (or all up front with verifyData). Under a trust
 // policy the chosen code is signed by a trusted key, and (unless
 // unsignedData) so is every data segment a run binds.
-import { applyFeatureMask, featureNames, roleName, exitForStatus, statusMessage, STATUS, FEAT, methodById, detailName, detailWords } from './spec.mjs';
+import { applyFeatureMask, featureNames, roleName, exitForStatus, statusMessage, STATUS, FEAT, methodById, detailName, detailWords, SANDBOX } from './spec.mjs';
 import { refusal } from './errors.mjs';
 import { engineFeatures } from './engine.mjs';
 import { select, pickInterpreter } from './select.mjs';
@@ -171,9 +171,9 @@ export class Session {
     let out, error = null;
     if (c.module.twoStage) {
       // Inside the interpreter: the limits' cap, lowered by the header's pages (as the Rust host).
-      try { out = c.module.run(params, input, sourceOf(binding), check, pages ? pages * 65536 : null); } catch (e) { error = e instanceof TwoStageError ? e.toRvfError() : e; }
+      try { out = c.module.run(params, input, sourceOf(binding), check, pages ? pages * SANDBOX.page_bytes : null); } catch (e) { error = e instanceof TwoStageError ? e.toRvfError() : e; }
     } else {
-      const cap = pages ? Math.min(pages * 65536, this.maxMemory) : this.maxMemory;
+      const cap = pages ? Math.min(pages * SANDBOX.page_bytes, this.maxMemory) : this.maxMemory;
       try { out = runModule(c.module, params, input, sourceOf(binding), check, cap); } catch (e) { error = e; }
     }
     if (failure) throw failure;

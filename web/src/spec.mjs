@@ -27,6 +27,19 @@ export const ARRAY = abi.arrays;
 export const INFO = abi.info;
 export const SET = abi.sets;
 export const RESULT_KIND = abi.result_kinds;
+/** The sandbox's names and sizes (rvf_spec::sandbox): the import module, page size, memory export. */
+export const SANDBOX = facts.sandbox;
+
+// The sandbox's refusal words (rvf_spec::interp::why), named as in Rust; the
+// arrays are in the order a status detail indexes them.
+const [importModule, importKind, importName, importSignature] = facts.interp.why.imports;
+const [exportMissing, exportNotMemory, exportType] = facts.interp.why.exports;
+const [inputTooLarge, allocOutside, reportOutside, reportVersion, resultLimit, resultKind, resultLength, resultOutside, resultHostMemory] =
+  facts.interp.why.results;
+export const WHY = Object.freeze({
+  importModule, importKind, importName, importSignature, exportMissing, exportNotMemory, exportType,
+  inputTooLarge, allocOutside, reportOutside, reportVersion, resultLimit, resultKind, resultLength, resultOutside, resultHostMemory,
+});
 
 const ALL_FEATURES = format.features.reduce((a, f) => a | f.bit, 0);
 
