@@ -5,7 +5,9 @@
 #    installed (idempotent: rustup adds what is missing, e.g. the wasm
 #    targets on a machine where Rust 1.95.0 is already installed without them).
 # 2. The Rust suite (every crate), the cross builds for bare metal and iOS.
-# 3. The JavaScript host: its npm dependencies, then Node's test runner
+# 3. The firmware under QEMU on both bare-metal machines (boot/check.sh;
+#    Debian's QEMU packages are installed when missing and apt is usable).
+# 4. The JavaScript host: its npm dependencies, then Node's test runner
 #    (conformance set, CLI, package) and the page in headless Chromium
 #    (Debian's chromium package is installed when missing and apt is usable).
 # .ci/run calls exactly this script.
@@ -35,6 +37,33 @@ say "C API: the static library for iOS and for bare metal (docs/EMBEDDING.md)"
 # `cargo build` would also link the cdylib, which needs Apple's linker.
 cargo rustc --locked -q -p rvf-capi --release --target aarch64-apple-ios --lib --crate-type staticlib
 cargo build --locked -q -p rvf-capi --release --target thumbv7em-none-eabihf --no-default-features --lib
+# The iOS simulator: rustup's mirror here has no prebuilt std for
+# aarch64-apple-ios-sim, so std is built from rust-src (a toolchain
+# component) with the pinned compiler.
+RUSTC_BOOTSTRAP=1 cargo rustc --locked -q -Zbuild-std=std,panic_abort -p rvf-capi --release \
+  --target aarch64-apple-ios-sim --lib --crate-type staticlib
+for t in aarch64-apple-ios aarch64-apple-ios-sim thumbv7em-none-eabihf; do
+  lib=target/$t/release/librvf.a
+  n=$(strings -a "$lib" | grep -c '^_\?rvf_file_open_bytes$' || true)
+  [ "$n" -gt 0 ] || { echo "test.sh: $lib does not export rvf_file_open_bytes" >&2; exit 1; }
+done
+
+say "bare metal under QEMU: the firmware on Cortex-M4 and RV32IMAC (boot/check.sh)"
+# The two emulators come from Debian's qemu-system-arm and qemu-system-misc
+# packages, installed when missing (boot/install-qemu.sh: apt-get, root).
+# check.sh builds the firmware for both targets (its own workspace, about
+# 2.5 min on 2 cores), then compares digest and fuel of every method on the
+# samples with `rvf-pack run --json --host-features none` and runs the
+# hostile modules; it prints a table and fails on any difference.
+if ! command -v qemu-system-arm > /dev/null || ! command -v qemu-system-riscv32 > /dev/null; then
+  if command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
+    boot/install-qemu.sh
+  else
+    echo "test.sh: the firmware check needs Debian's qemu-system-arm and qemu-system-misc packages" >&2
+    exit 1
+  fi
+fi
+boot/check.sh
 
 say "JavaScript host and page"
 # The page tests need Chromium; the decompression tests compare with the zstd tool.
