@@ -72,6 +72,32 @@ pub extern "C" fn rvfi_features() -> u32 {
     caps::host_features() as u32
 }
 
+/// The `len` bytes at `ptr` when they lie in this module's memory (a
+/// range of length 0 is empty wherever it points); `None` for 0 or a range
+/// that wraps or ends past the memory. Every export that reads a block
+/// the host names checks it here first.
+fn block(ptr: u32, len: u32) -> Option<&'static [u8]> {
+    if len == 0 {
+        return Some(&[]);
+    }
+    let size = core::arch::wasm32::memory_size(0) as u64 * 65536;
+    if ptr == 0 || ptr as u64 + len as u64 > size {
+        return None;
+    }
+    // SAFETY: non-null and inside the memory (checked); the host wrote the
+    // block before the call and the module keeps no reference past it.
+    Some(unsafe { core::slice::from_raw_parts(ptr as *const u8, len as usize) })
+}
+
+/// The status for a block outside the module's memory.
+fn outside(st: &mut State, what: &str, ptr: u32, len: u32) -> i32 {
+    st.outcome(
+        status::BAD_ARGUMENT,
+        0,
+        alloc::format!("the {what} block [{ptr}, +{len}) is not inside the module's memory"),
+    )
+}
+
 fn layout(len: u32) -> Option<Layout> {
     Layout::from_size_align(len.max(1) as usize, 8).ok()
 }
@@ -126,8 +152,9 @@ pub extern "C" fn rvfi_load(ptr: u32, len: u32, features: u32) -> i32 {
     let st = state();
     st.clear_run();
     st.loaded = None;
-    // SAFETY: the host wrote `len` bytes at `ptr` (a block of rvfi_alloc).
-    let bytes = unsafe { core::slice::from_raw_parts(ptr as *const u8, len as usize) };
+    let Some(bytes) = block(ptr, len) else {
+        return outside(st, "kernel", ptr, len);
+    };
     match Sandbox::new(features as u16, st.limits).admit_with(bytes, Forward::new) {
         Ok(a) => {
             let v = a.abi_version();
@@ -154,8 +181,9 @@ pub extern "C" fn rvfi_run(
     if st.loaded.is_none() {
         return st.outcome(status::NOT_LOADED, 0, "no kernel is loaded".to_string());
     }
-    // SAFETY: the host wrote these blocks (of rvfi_alloc) before the call.
-    let params = unsafe { core::slice::from_raw_parts(params_ptr as *const u8, PARAMS_LEN) };
+    let Some(params) = block(params_ptr, PARAMS_LEN as u32) else {
+        return outside(st, "params", params_ptr, PARAMS_LEN as u32);
+    };
     let Some(params) = Params::decode(params) else {
         return st.outcome(
             status::BAD_ARGUMENT,
@@ -163,10 +191,8 @@ pub extern "C" fn rvfi_run(
             "the params do not decode (length, version or reserved bytes)".to_string(),
         );
     };
-    let input: &[u8] = match input_len {
-        0 => &[],
-        // SAFETY: as above.
-        n => unsafe { core::slice::from_raw_parts(input_ptr as *const u8, n as usize) },
+    let Some(input) = block(input_ptr, input_len) else {
+        return outside(st, "input", input_ptr, input_len);
     };
     let Some(loaded) = &st.loaded else {
         return status::NOT_LOADED;

@@ -257,3 +257,106 @@ fn forwarded_pointers_meet_the_direct_checks() {
     t.host.calls = d.host.calls;
     assert_eq!(t, d);
 }
+
+/// An interpreter module with `version`, `run` and `result_len` as the
+/// bodies of those exports, the rest as an honest module answers (its
+/// report: OK, no values). Pure Wasm 1.0.
+fn hostile_interpreter(version: &str, run: &str, result_len: &str) -> Vec<u8> {
+    let text = format!(
+        r#"(module
+  (memory (export "memory") 2)
+  (global (export "__stack_pointer") (mut i32) (i32.const 1024))
+  (global $heap (mut i32) (i32.const 4096))
+  (data (i32.const 2048) "\00\00\01\00")
+  (func (export "rvfi_version") (result i32) {version})
+  (func (export "rvfi_features") (result i32) i32.const 0x2E)
+  (func (export "rvfi_alloc") (param i32) (result i32) (local i32)
+    global.get $heap local.set 1
+    global.get $heap local.get 0 i32.add i32.const 7 i32.add i32.const -8 i32.and
+    global.set $heap
+    local.get 1)
+  (func (export "rvfi_free") (param i32 i32))
+  (func (export "rvfi_set_limits") (param i64 i64 i32 i32 i32 i64) (result i32) i32.const 0)
+  (func (export "rvfi_load") (param i32 i32 i32) (result i32) i32.const 0)
+  (func (export "rvfi_run") (param i32 i32 i32 i64) (result i32) {run})
+  (func (export "rvfi_fuel_used") (result i64) i64.const 0)
+  (func (export "rvfi_report_ptr") (result i32) i32.const 2048)
+  (func (export "rvfi_result_ptr") (result i32) i32.const 0)
+  (func (export "rvfi_result_len") (result i32) {result_len})
+  (func (export "rvfi_detail") (result i64) i64.const 0x10000)
+  (func (export "rvfi_error_ptr") (result i32) i32.const 0)
+  (func (export "rvfi_error_len") (result i32) i32.const 0)
+  (func (export "rvfi_unload")))"#
+    );
+    wat::parse_str(text).unwrap()
+}
+
+#[test]
+fn a_hostile_interpreter_segment_is_stopped_by_the_callers_limits() {
+    use rvf_spec::exit::Exit;
+    let dir = tempfile::tempdir().unwrap();
+    let (karate, _) = inputs::mtx::read(&common::sample("karate.mtx")).unwrap();
+    let spin = "(loop $l (br $l))";
+    let cases = [
+        // The probe spins: no usable interpreter (exit 6), at once, whatever
+        // the run's fuel.
+        (
+            format!("{spin} i32.const 0x10000"),
+            "i32.const 0",
+            "i32.const 0",
+            Exit::NoSolver,
+            "out of fuel (budget 1000000)",
+        ),
+        // The run spins: out of the outer fuel `--fuel 1000` gives (exit 8).
+        (
+            "i32.const 0x10000".into(),
+            "(loop $l (br $l)) i32.const 0",
+            "i32.const 0",
+            Exit::OutOfFuel,
+            "out of fuel (budget 102048000)",
+        ),
+        // A result of 4 GiB - 1: over the result limit, nothing copied (exit 11).
+        (
+            "i32.const 0x10000".into(),
+            "i32.const 0",
+            "i32.const -1",
+            Exit::Trap,
+            rvf_spec::interp::why::RESULT_LIMIT,
+        ),
+    ];
+    for (n, (version, run, result_len, exit, words)) in cases.into_iter().enumerate() {
+        let evil = hostile_interpreter(&version, run, result_len);
+        let opts = rvf_pack::payload::SolverOptions {
+            role: rvf_spec::format::WasmRole::Interpreter as u8,
+            ..Default::default()
+        };
+        let (_, _, p) =
+            rvf_pack::payload::wasm_payload(std::path::Path::new("evil.wasm"), &evil, &opts)
+                .unwrap();
+        let interp_seg = SegmentSpec {
+            seg_type: seg::WASM,
+            payload: p.into(),
+        };
+        let f = pack(
+            dir.path(),
+            &format!("evil{n}.rvf"),
+            vec![sparse_spec(&karate, None, true), interp_seg],
+        );
+        let bytes = std::fs::read(&f).unwrap();
+        let file = RvfFile::parse(&bytes).unwrap();
+        let config = HostConfig {
+            via_interpreter: true,
+            limits: Limits {
+                fuel: 1000,
+                ..Limits::default()
+            },
+            ..HostConfig::default()
+        };
+        let e = Session::new(file, config)
+            .run(&request(Method::PprForward, &[]))
+            .err()
+            .unwrap_or_else(|| panic!("case {n} ran"));
+        assert_eq!(e.exit(), exit, "case {n}: {e}");
+        assert!(e.to_string().contains(words), "case {n}: {e}");
+    }
+}

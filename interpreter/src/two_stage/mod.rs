@@ -21,7 +21,7 @@
 
 mod outer;
 
-use crate::error::SandboxError;
+use crate::error::{why, SandboxError};
 use crate::host::{BulkReadCheck, HostState, HostStats};
 use crate::limits::{Limiter, Limits};
 use crate::sandbox::{config, RunOutput};
@@ -31,7 +31,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use outer::{Outer, Snapshot};
-use rvf_spec::abi::{Params, Report};
+use rvf_spec::abi::{self, Params, Report};
 use rvf_spec::interp::{self, status, NO_RUN_CAP};
 use rvf_spec::source::ArraySource;
 use wasmi::{CompilationMode, Engine, Module};
@@ -46,8 +46,19 @@ pub const OUTER_FUEL_PER_KERNEL_FUEL: u64 = 2048;
 /// compilation, run interpreted: ~40,000 per byte measured, since wasmi
 /// charges whole blocks of the module's branchy code at once).
 pub const OUTER_LOAD_FUEL_PER_BYTE: u64 = 200_000;
-/// Outer fuel every call sequence may use on top (instantiation, set-up).
-pub const OUTER_FUEL_BASE: u64 = 1_000_000_000;
+/// Outer fuel every call sequence may use on top (instantiation, set-up:
+/// measured 4-7e5 for a run, ~1e7 for admitting a tiny kernel).
+pub const OUTER_FUEL_BASE: u64 = 100_000_000;
+/// Outer fuel for checking a module before any kernel is given to it
+/// (instantiation, `rvfi_version`, `rvfi_features`): fixed, whatever the
+/// caller's limits, so a module that loops in its probe is refused at once
+/// (`select`, `run`, `rvf-pack create --bootstrap`). The shipped modules
+/// need [`PROBE_FUEL_MEASURED`] (lazy translation; 4 eager): a wide margin.
+pub const PROBE_FUEL: u64 = 1_000_000;
+/// What the probe of bootstrap/dist/interp.wasm and interp-simd.wasm used
+/// when [`PROBE_FUEL`] was set (interpreter/tests/hostile_interpreter.rs
+/// keeps it under a hundredth of the budget).
+pub const PROBE_FUEL_MEASURED: u64 = 74;
 /// Outer memory on top of three times the kernel's cap (a kernel memory of
 /// M bytes can need up to ~3 M of the module's: it grows by reallocation);
 /// the outer memory and module bounds are `rvf_spec::interp::outer`'s.
@@ -119,8 +130,21 @@ impl fmt::Display for TwoStageError {
 #[cfg(feature = "std")]
 impl std::error::Error for TwoStageError {}
 
-/// The outer limits for a kernel under `kernel` limits: fuel for its fuel
-/// (or its load) and the set-up, memory for its memory.
+/// The outer limits of the probe ([`Interpreter::new`]): [`PROBE_FUEL`],
+/// and the memory bound of a kernel with no memory (the least any
+/// admission or run allows).
+pub fn probe_limits() -> Limits {
+    Limits {
+        fuel: PROBE_FUEL,
+        max_memory_bytes: interp::outer::max_memory_bytes(0),
+        max_module_bytes: interp::outer::MAX_MODULE_BYTES,
+        ..Limits::default()
+    }
+}
+
+/// The outer limits for a kernel under `kernel` limits (the caller's: a
+/// CLI's `--fuel` and `--max-memory`): fuel for its fuel (or its load)
+/// and the set-up, memory for its memory.
 pub fn outer_limits(kernel: &Limits, kernel_bytes: usize) -> Limits {
     let run = kernel.fuel.saturating_mul(OUTER_FUEL_PER_KERNEL_FUEL);
     let load = (kernel_bytes as u64).saturating_mul(OUTER_LOAD_FUEL_PER_BYTE);
@@ -139,6 +163,7 @@ pub struct Interpreter {
     engine: Engine,
     module: Module,
     features: u16,
+    probe_fuel: u64,
     outer: Option<Limits>,
 }
 
@@ -161,9 +186,13 @@ fn no_data<'a>() -> HostState<'a> {
 impl Interpreter {
     /// Compile the interpreter module (`mode`: eager, or lazy translation,
     /// which starts ~7x sooner and changes no kernel fuel) for pure Wasm
-    /// 1.0, check its exports and its interpreter ABI major.
+    /// 1.0, check its exports and its interpreter ABI major. The module's
+    /// answers are bounded by [`probe_limits`] (fixed fuel, whatever limits
+    /// the kernels will have): a module that does not answer within them
+    /// is refused with the outer sandbox's error
+    /// ([`TwoStageError::Interpreter`], e.g. out of fuel).
     pub fn new(bytes: &[u8], mode: CompilationMode) -> Result<Interpreter, TwoStageError> {
-        let probe = outer_limits(&Limits::default(), 0);
+        let probe = probe_limits();
         let engine = Engine::new(&config(0, probe.max_recursion, mode));
         if bytes.len() > probe.max_module_bytes {
             return Err(TwoStageError::Module(format!(
@@ -189,6 +218,7 @@ impl Interpreter {
             engine,
             module,
             features,
+            probe_fuel: o.fuel_used(),
             outer: None,
         })
     }
@@ -203,6 +233,12 @@ impl Interpreter {
     /// The `WASM_FEAT_*` bits the module can run kernels with.
     pub fn features(&self) -> u16 {
         self.features
+    }
+
+    /// Outer fuel the probe used (instantiation, `rvfi_version`,
+    /// `rvfi_features`; at most [`PROBE_FUEL`]).
+    pub fn probe_fuel(&self) -> u64 {
+        self.probe_fuel
     }
 
     fn outer_for(&self, kernel: &Limits, kernel_bytes: usize) -> Limits {
@@ -352,13 +388,30 @@ impl LoadedKernel {
             .report()?
             .and_then(|b| Report::decode(&b))
             .ok_or_else(|| TwoStageError::Module("a run with no report".into()))?;
-        let bytes = o.result()?;
+        // The module's word on the result is checked as a guest's is in a
+        // direct run, in the same order, before anything is copied: at most
+        // the caller's result limit, the length the report gives, inside
+        // the module's memory. (The module checked the kernel's result in
+        // the same way; this stops a module that did not.)
+        let (at, len) = o.result_at()?;
+        let bad = |why| TwoStageError::Interpreter(SandboxError::BadResult(why));
+        if u64::from(len) > self.limits.max_result_bytes {
+            return Err(bad(why::RESULT_LIMIT));
+        }
+        let count = u64::from(report.result_count);
+        let expected = match report.result_kind {
+            abi::result_kind::DENSE_F64 => count * 8,
+            abi::result_kind::PAIRS => count * abi::PAIR_LEN as u64,
+            _ => return Err(bad(why::RESULT_KIND)),
+        };
+        if u64::from(len) != expected && !(len == 0 && report.status != abi::status::OK) {
+            return Err(bad(why::RESULT_LENGTH));
+        }
+        let bytes = o.bytes(at, len).map_err(|_| bad(why::RESULT_OUTSIDE))?;
         let mut output = Vec::new();
-        output.try_reserve_exact(bytes.len()).map_err(|_| {
-            TwoStageError::Kernel(SandboxError::BadResult(
-                crate::error::why::RESULT_HOST_MEMORY,
-            ))
-        })?;
+        output
+            .try_reserve_exact(bytes.len())
+            .map_err(|_| TwoStageError::Kernel(SandboxError::BadResult(why::RESULT_HOST_MEMORY)))?;
         output.extend_from_slice(bytes);
         Ok(RunOutput {
             report,

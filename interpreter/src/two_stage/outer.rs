@@ -11,6 +11,10 @@ use alloc::vec::Vec;
 use rvf_spec::interp::export;
 use wasmi::{Engine, Global, Linker, Memory, Module, Store, TypedFunc, Val};
 
+/// The most of an error text the host reads from the module (the
+/// sandbox's own texts are far shorter).
+pub(super) const MAX_ERROR_BYTES: usize = 64 << 10;
+
 /// Everything an instance of the module holds between calls: its memory
 /// (up to the last non-zero byte, and its size in pages) and its
 /// shadow-stack pointer (the ABI's snapshot rule).
@@ -211,22 +215,28 @@ impl<'a> Outer<'a> {
         r.map_err(|e| self.fail(e))
     }
 
-    /// `len` bytes at `at` of the module's memory.
-    fn bytes(&self, at: u32, len: u32) -> Result<&[u8], TwoStageError> {
-        let at = at as usize;
-        self.memory
-            .data(&self.store)
-            .get(at..at.saturating_add(len as usize))
+    /// `len` bytes at `at` of the module's memory, if `[at, at + len)`
+    /// lies in it (checked arithmetic).
+    pub fn bytes(&self, at: u32, len: u32) -> Result<&[u8], TwoStageError> {
+        let data = self.memory.data(&self.store);
+        usize::try_from(u64::from(at))
+            .ok()
+            .zip(usize::try_from(u64::from(len)).ok())
+            .and_then(|(at, len)| Some(at..at.checked_add(len)?))
+            .and_then(|range| data.get(range))
             .ok_or_else(|| TwoStageError::Module("a block outside its memory".into()))
     }
 
-    /// The last failure in words.
+    /// The last failure in words (at most [`MAX_ERROR_BYTES`] of them: the
+    /// module's claim of a longer text is cut, never copied whole).
     pub fn error(&mut self) -> Result<String, TwoStageError> {
         let r = self.calls.error_ptr.call(&mut self.store, ());
         let at = r.map_err(|e| self.fail(e))?;
         let r = self.calls.error_len.call(&mut self.store, ());
         let len = r.map_err(|e| self.fail(e))?;
-        Ok(String::from_utf8_lossy(self.bytes(at, len)?).into_owned())
+        let text = self.bytes(at, len)?;
+        let text = &text[..text.len().min(MAX_ERROR_BYTES)];
+        Ok(String::from_utf8_lossy(text).into_owned())
     }
 
     /// The last run's report bytes, if it got to one.
@@ -240,13 +250,14 @@ impl<'a> Outer<'a> {
         }
     }
 
-    /// The last run's result bytes (where they lie in the module's memory).
-    pub fn result(&mut self) -> Result<&[u8], TwoStageError> {
+    /// Where the last run's result lies in the module's memory, as the
+    /// module says (`rvfi_result_ptr`, `rvfi_result_len`): unchecked.
+    pub fn result_at(&mut self) -> Result<(u32, u32), TwoStageError> {
         let r = self.calls.result_ptr.call(&mut self.store, ());
         let at = r.map_err(|e| self.fail(e))?;
         let r = self.calls.result_len.call(&mut self.store, ());
         let len = r.map_err(|e| self.fail(e))?;
-        self.bytes(at, len)
+        Ok((at, len))
     }
 
     /// The instance's state (call between exports only).
