@@ -2,7 +2,7 @@
 //! its exact record says), against the file it is replayed on (the
 //! recorded one, or an append to it), and against a new run.
 
-use crate::receipt::Receipt;
+use crate::receipt::{Receipt, Route};
 use loader::hash::shake256;
 use rvf_spec::abi;
 use rvf_spec::format::Features;
@@ -189,6 +189,33 @@ impl Receipt {
         if unhex(&h.bytecode_hash).is_none_or(|b| b.len() != 32) {
             c.push("selection.chosen.bytecode_hash is not 32 bytes of hex".into());
         }
+        match (self.route(), &s.interpreter) {
+            (None, _) => c.push(format!(
+                "selection.via says {}, which is no route (direct or interpreter)",
+                s.via.as_deref().unwrap_or("")
+            )),
+            (Some(Route::Direct), Some(_)) => {
+                c.push("selection.interpreter is set, but the route is direct".into())
+            }
+            (Some(Route::Interpreter), None) => c.push(
+                "selection.via is interpreter, but no interpreter segment is recorded".into(),
+            ),
+            (Some(Route::Interpreter), Some(i)) => {
+                if unhex(&i.bytecode_hash).is_none_or(|b| b.len() != 32) {
+                    c.push("selection.interpreter.bytecode_hash is not 32 bytes of hex".into());
+                }
+                check(
+                    &mut c,
+                    "selection.interpreter.features_names",
+                    i.features_names.clone(),
+                    Features(i.features).to_string(),
+                );
+                if i.index == h.index {
+                    c.push("selection.interpreter is the chosen kernel segment".into());
+                }
+            }
+            (Some(Route::Direct), None) => {}
+        }
         for (what, v) in [
             ("file.digest", &self.file.digest),
             ("file.manifest_digest", &self.file.manifest_digest),
@@ -238,8 +265,17 @@ impl Receipt {
                 && hex(&shake256::<32>(m.payload)) == self.file.manifest_digest
         });
         let chosen = &self.selection.chosen;
-        let chosen_ok = loader::container::segment_at(prefix, chosen.offset, len)
-            .is_ok_and(|s| s.header.seg_type == rvf_spec::format::seg::WASM);
+        let wasm_at = |offset: u64| {
+            loader::container::segment_at(prefix, offset, len)
+                .is_ok_and(|s| s.header.seg_type == rvf_spec::format::seg::WASM)
+        };
+        // The interpreter that ran the kernel must lie in the prefix too.
+        let chosen_ok = wasm_at(chosen.offset)
+            && self
+                .selection
+                .interpreter
+                .as_ref()
+                .is_none_or(|i| wasm_at(i.offset));
         if !manifest_ok || !chosen_ok {
             let mut d = mismatch();
             d.push(format!(
@@ -252,9 +288,83 @@ impl Receipt {
     }
 
     /// Everything that differs between the recorded run and a new one
-    /// (segment / engine / params / outputs; the file is compared by
-    /// `file_diff`). Empty = identical.
+    /// (route / segment / engine / params / outputs; the file is compared
+    /// by `file_diff`). Empty = identical.
     pub fn diff(&self, now: &Receipt) -> Vec<String> {
+        let mut d = self.route_diff(now);
+        d.extend(self.diff_but_route(now));
+        d
+    }
+
+    /// How the route differs: what ran the kernel (direct, or which
+    /// interpreter segment: index, offset, bytecode, features, signer).
+    pub fn route_diff(&self, now: &Receipt) -> Vec<String> {
+        let mut d = Vec::new();
+        let mut cmp = |what: &str, a: String, b: String| {
+            if a != b {
+                d.push(format!("{what}: receipt {a}, replay {b}"));
+            }
+        };
+        let route = |r: &Receipt| match (&r.selection.interpreter, r.route()) {
+            (Some(i), Some(Route::Interpreter)) => format!("interpreter (segment {})", i.index),
+            (_, Some(route)) => route.to_string(),
+            (_, None) => r.selection.via.clone().unwrap_or_default(),
+        };
+        let (ra, rb) = (route(self), route(now));
+        if ra != rb && self.route() != now.route() {
+            cmp("route", ra, rb);
+            return d;
+        }
+        if let (Some(a), Some(b)) = (&self.selection.interpreter, &now.selection.interpreter) {
+            cmp(
+                "interpreter segment",
+                a.index.to_string(),
+                b.index.to_string(),
+            );
+            cmp(
+                "interpreter offset",
+                a.offset.to_string(),
+                b.offset.to_string(),
+            );
+            cmp(
+                "interpreter priority",
+                a.bootstrap_priority.to_string(),
+                b.bootstrap_priority.to_string(),
+            );
+            cmp(
+                "interpreter bytecode size",
+                a.bytecode_size.to_string(),
+                b.bytecode_size.to_string(),
+            );
+            cmp(
+                "interpreter bytecode hash",
+                a.bytecode_hash.clone(),
+                b.bytecode_hash.clone(),
+            );
+            cmp(
+                "interpreter content hash",
+                a.content_hash.clone(),
+                b.content_hash.clone(),
+            );
+            cmp(
+                "interpreter features",
+                a.features_names.clone(),
+                b.features_names.clone(),
+            );
+            let signer = |s: &Option<crate::receipt::SignerRecord>| {
+                s.as_ref()
+                    .map_or("unsigned or unchecked".to_string(), |s| s.key_id.clone())
+            };
+            if a.signer.is_some() || b.signer.is_some() {
+                cmp("interpreter signer", signer(&a.signer), signer(&b.signer));
+            }
+        }
+        d
+    }
+
+    /// Everything `diff` compares but the route. The verdicts on the
+    /// interpreter segments either run used are left to `route_diff`.
+    pub fn diff_but_route(&self, now: &Receipt) -> Vec<String> {
         let mut d = Vec::new();
         let mut cmp = |what: &str, a: String, b: String| {
             if a != b {
@@ -308,10 +418,15 @@ impl Receipt {
             forced(self.selection.forced_segment),
             forced(now.selection.forced_segment),
         );
+        let interpreters: Vec<usize> = [self, now]
+            .iter()
+            .filter_map(|r| r.selection.interpreter.as_ref().map(|i| i.index))
+            .collect();
         let verdicts = |r: &Receipt| {
             r.selection
                 .candidates
                 .iter()
+                .filter(|c| !interpreters.contains(&c.index))
                 .map(|c| format!("{}@{}: {}", c.index, c.offset, c.verdict))
                 .collect::<Vec<_>>()
                 .join("; ")

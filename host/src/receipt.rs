@@ -63,6 +63,69 @@ pub struct SelectionRecord {
     pub forced_segment: Option<usize>,
     pub chosen: ChosenSegment,
     pub candidates: Vec<CandidateRecord>,
+    /// What ran the kernel: `"direct"` (this host's sandbox) or
+    /// `"interpreter"` (the file's interpreter segment, inside the sandbox).
+    /// Absent means direct (receipts written before routes were recorded;
+    /// direct receipts still omit it, so their bytes are unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The interpreter segment that ran the kernel (`via: "interpreter"` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<InterpreterRecord>,
+}
+
+/// What ran a kernel (`--via`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The host's own sandbox.
+    Direct,
+    /// The file's interpreter segment, itself run in the host's sandbox.
+    Interpreter,
+}
+
+impl Route {
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::Direct => "direct",
+            Route::Interpreter => "interpreter",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Route> {
+        match s {
+            "direct" => Some(Route::Direct),
+            "interpreter" => Some(Route::Interpreter),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The verdict a receipt records for the interpreter segment that ran the
+/// kernel (its role is not runnable as a solver; it ran one).
+pub const INTERPRETER_VERDICT: &str = "the interpreter that ran the kernel";
+
+/// The file's interpreter segment a two-stage run went through: the code
+/// that produced the outputs, with the kernel it ran.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterpreterRecord {
+    pub index: usize,
+    pub offset: u64,
+    pub bootstrap_priority: u8,
+    pub bytecode_size: u32,
+    /// SHAKE-256 (32 bytes, hex) of the interpreter's bytecode.
+    pub bytecode_hash: String,
+    pub content_hash: String,
+    /// The features it runs kernels with (`rvfi_features`), bits and names.
+    pub features: u16,
+    pub features_names: String,
+    /// The trusted key that signed it (under a trust policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<SignerRecord>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -321,6 +384,40 @@ pub struct RunContext<'a> {
     pub mask: Option<String>,
     pub limits: &'a Limits,
     pub verify_data: bool,
+    /// The trust policy of the run (names the interpreter's signer).
+    pub policy: Option<&'a crate::trust::TrustPolicy>,
+}
+
+/// The interpreter segment a two-stage run used, as a receipt records it.
+fn interpreter_record(c: &RunContext<'_>, index: usize, features: u16) -> InterpreterRecord {
+    let seg = c.file.segment(index).ok();
+    let header = seg
+        .as_ref()
+        .and_then(|s| loader::wasm_seg::WasmSegment::parse(s.payload).ok())
+        .map(|w| w.header);
+    let signer = seg.as_ref().and_then(|s| {
+        let digest = loader::signature::payload_digest(s.payload);
+        crate::trust::signer_of(c.policy, c.file.bytes(), c.file.body_end(), s, &digest)
+            .key()
+            .map(|k| SignerRecord {
+                key_id: hex(&k.id),
+                key_name: k.name.clone(),
+            })
+    });
+    InterpreterRecord {
+        index,
+        offset: c.file.directory().get(index).map_or(0, |e| e.offset),
+        bootstrap_priority: header.map_or(0, |h| h.bootstrap_priority),
+        bytecode_size: header.map_or(0, |h| h.bytecode_size),
+        bytecode_hash: header.map(|h| hex(&h.bytecode_hash)).unwrap_or_default(),
+        content_hash: seg
+            .as_ref()
+            .map(|s| hex(&s.header.content_hash))
+            .unwrap_or_default(),
+        features,
+        features_names: Features(features).to_string(),
+        signer,
+    }
 }
 
 /// Build the receipt of a run (no timestamp).
@@ -340,6 +437,12 @@ pub fn build(c: &RunContext<'_>, out: &Outcome) -> Receipt {
     let p = &out.params;
     let r = out.report;
     let h = out.header;
+    let interp = match &out.selection.via {
+        Some(crate::select::Via::Interpreter { index, features }) => {
+            Some(interpreter_record(c, *index, *features))
+        }
+        _ => None,
+    };
     Receipt {
         schema: SCHEMA.into(),
         version: VERSION,
@@ -380,9 +483,14 @@ pub fn build(c: &RunContext<'_>, out: &Outcome) -> Receipt {
                 .map(|(i, cand)| CandidateRecord {
                     index: cand.index,
                     offset: cand.offset,
-                    verdict: out.selection.verdict(i).to_string(),
+                    verdict: match &interp {
+                        Some(ir) if ir.index == cand.index => INTERPRETER_VERDICT.to_string(),
+                        _ => out.selection.verdict(i).to_string(),
+                    },
                 })
                 .collect(),
+            via: interp.as_ref().map(|_| Route::Interpreter.name().into()),
+            interpreter: interp.clone(),
         },
         params: ParamsRecord {
             method: abi::method::name(p.method).into(),
@@ -442,6 +550,17 @@ pub fn build(c: &RunContext<'_>, out: &Outcome) -> Receipt {
         }),
         timestamp_unix: None,
         signature: None,
+    }
+}
+
+impl Receipt {
+    /// The route the receipt records (absent: direct). `None` when the
+    /// field names no route this host knows (`contradictions` says so).
+    pub fn route(&self) -> Option<Route> {
+        self.selection
+            .via
+            .as_deref()
+            .map_or(Some(Route::Direct), Route::parse)
     }
 }
 

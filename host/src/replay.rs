@@ -7,10 +7,20 @@
 //! make a host run longer or larger than its defaults or flags allow), and
 //! the file it is replayed against must be the recorded one or an append
 //! to it whose recorded prefix holds the manifest and segment the run used.
+//!
+//! The route (what ran the kernel: this host's sandbox, or the file's
+//! interpreter segment inside it) is the recorded one unless the caller
+//! overrides it (`--via`). On the recorded route the interpreter segment
+//! must come out the same (index, offset, bytecode and content hashes,
+//! features, signer). An overridden route is run and everything else is
+//! compared as usual (outputs must still be bit-identical); the differing
+//! route is reported in `notes`, not as a difference. Overriding an
+//! interpreter receipt with direct selects under the recorded host
+//! features (unless `--host-features` is given), so the same kernel runs.
 
 use crate::config::HostConfig;
 use crate::data::MatrixChoice;
-use crate::receipt::{self, Receipt, ReceiptSigner, RunContext};
+use crate::receipt::{self, Receipt, ReceiptSigner, Route, RunContext};
 use crate::session::{RunError, Session};
 use interpreter::Limits;
 use loader::RvfFile;
@@ -78,8 +88,16 @@ pub struct Replay {
     pub limits: Limits,
     /// Who signed the receipt.
     pub receipt_signer: ReceiptSigner,
-    /// Set when the run was refused for the trust policy (untrusted code or data).
+    /// Set when the run was refused for the trust policy (untrusted code,
+    /// interpreter or data).
     pub untrusted: bool,
+    /// The route the receipt records (absent: direct).
+    pub recorded_route: Route,
+    /// The route the replay ran (the recorded one unless overridden).
+    pub route: Route,
+    /// What was not held against the receipt: a route override, and how
+    /// the route differs under it.
+    pub notes: Vec<String>,
 }
 
 impl Replay {
@@ -109,13 +127,15 @@ pub fn capped_limits(recorded: &receipt::EngineRecord, host: &Limits) -> Limits 
 
 /// Replay `r` against `file` (opened from `path`). `host` carries this
 /// host's limits (the caps) and, with `mask`, the features: `mask` (the
-/// user's override, else the receipt's) is applied to the engine's.
+/// user's override, else the receipt's) is applied to the engine's. `via`
+/// overrides the recorded route (`host.via_interpreter` is ignored).
 pub fn replay(
     r: &Receipt,
     path: &str,
     file: RvfFile<'_>,
     host: &HostConfig,
     mask: Option<&str>,
+    via: Option<Route>,
 ) -> Result<Replay, ReplayError> {
     let contradictions = r.contradictions();
     if !contradictions.is_empty() {
@@ -135,10 +155,30 @@ pub fn replay(
         .decode()
         .ok_or(ReplayError::Contradicts(Vec::new()))?;
     let input = rvf_spec::hex::decode(&r.params.input_hex).unwrap_or_default();
-    let mask_spec = mask.map(String::from).or(r.selection.mask.clone());
+    // `contradictions` checked that the route parses.
+    let recorded_route = r.route().unwrap_or(Route::Direct);
+    let route = via.unwrap_or(recorded_route);
+    let mut notes = Vec::new();
+    if route != recorded_route {
+        notes.push(std::format!(
+            "route: the receipt ran {}, this replay ran {} (--via {route}); outputs must still be identical",
+            route_words(r),
+            route
+        ));
+    }
+    // Direct instead of through the interpreter: the kernels the recorded
+    // interpreter ran (its features ∩ the mask) are the ones to select from.
+    let mask_spec = match (mask, &r.selection.mask) {
+        (Some(m), _) => Some(String::from(m)),
+        (None, _) if route == Route::Direct && recorded_route == Route::Interpreter => {
+            Some(rvf_spec::format::Features(r.selection.host_features).to_string())
+        }
+        (None, m) => m.clone(),
+    };
     let mut config = HostConfig {
         force_segment: r.selection.forced_segment,
         limits: capped_limits(&r.engine, &host.limits),
+        via_interpreter: route == Route::Interpreter,
         ..host.clone()
     };
     if let Some(spec) = &mask_spec {
@@ -154,6 +194,7 @@ pub fn replay(
     let (mut differences, extended) = r.file_diff(file.bytes());
     let mut untrusted = false;
     let limits = config.limits;
+    let policy = config.policy.clone();
     let mut session = Session::new(file, config);
     let now = match session.run_exact(params, input, matrix, r.params.verify_data) {
         Ok(out) => {
@@ -163,11 +204,12 @@ pub fn replay(
                 mask: mask_spec.clone(),
                 limits: &limits,
                 verify_data: r.params.verify_data,
+                policy: policy.as_ref(),
             };
             Some(receipt::build(&ctx, &out))
         }
         Err(e @ RunError::NoSolver(_)) => {
-            untrusted = e.exit() == Exit::Untrusted;
+            untrusted = e.exit() == Exit::Untrusted || untrusted_interpreter(&e);
             differences.push(std::format!(
                 "segment: receipt used {}, replay found no runnable solver ({})",
                 r.selection.chosen.index,
@@ -196,7 +238,11 @@ pub fn replay(
         }
     };
     if let Some(now) = &now {
-        differences.extend(r.diff(now));
+        if route == recorded_route {
+            differences.extend(r.diff(now));
+        } else {
+            differences.extend(r.diff_but_route(now));
+        }
     }
     Ok(Replay {
         differences,
@@ -205,5 +251,34 @@ pub fn replay(
         limits,
         receipt_signer,
         untrusted,
+        recorded_route,
+        route,
+        notes,
     })
+}
+
+/// The recorded route in words: `direct`, or `interpreter (segment N)`.
+pub fn route_words(r: &Receipt) -> String {
+    match (&r.selection.interpreter, r.route()) {
+        (Some(i), Some(Route::Interpreter)) => std::format!("interpreter (segment {})", i.index),
+        _ => String::from("direct"),
+    }
+}
+
+/// Under a trust policy, a two-stage run found no interpreter because one
+/// is not signed by a trusted key: refused like untrusted code.
+fn untrusted_interpreter(e: &RunError) -> bool {
+    let RunError::NoSolver(sel) = e else {
+        return false;
+    };
+    let Some(crate::select::Via::NoInterpreter(tried)) = &sel.via else {
+        return false;
+    };
+    // The words of `Rejection::Untrusted` (the reason is kept as text).
+    let untrusted = std::format!(
+        "{}",
+        crate::select::Rejection::Untrusted(crate::trust::Signer::Unsigned)
+    );
+    let prefix = untrusted.split(':').next().unwrap_or("");
+    tried.iter().any(|(_, why)| why.starts_with(prefix))
 }

@@ -359,3 +359,235 @@ fn packing_the_same_inputs_twice_is_byte_identical() {
     assert_eq!(std::fs::read(g1).unwrap(), std::fs::read(g2).unwrap());
     assert_eq!(std::fs::read(p1).unwrap(), std::fs::read(p2).unwrap());
 }
+
+fn stdout_of(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+fn read_json(p: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+fn write_json(p: &Path, v: &serde_json::Value) {
+    std::fs::write(p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
+}
+
+/// The karate graph with both kernels and the interpreter (`--bootstrap`).
+fn booted(d: &Path, extra: &[&str]) -> PathBuf {
+    let dist = root().join("microkernel/dist");
+    let (base, simd) = (
+        dist.join("solver-baseline.wasm"),
+        dist.join("solver-simd.wasm"),
+    );
+    let f = d.join("bt.rvf");
+    let karate = root().join("samples/karate.mtx");
+    let mut a = vec![
+        "create",
+        s(&f),
+        "--matrix",
+        s(&karate),
+        "--with-transpose",
+        "--solver",
+        s(&base),
+        "--solver",
+        s(&simd),
+    ];
+    a.extend_from_slice(extra);
+    let o = run(&a);
+    assert!(o.status.success(), "{}", stdout_of(&o));
+    f
+}
+
+/// A run through the file's interpreter records its route and the
+/// interpreter segment; replay takes that route by itself; `--via direct`
+/// overrides it (outputs still identical, the route a note); an edited or
+/// missing interpreter record differs or is refused.
+#[test]
+fn interpreter_runs_record_their_route_and_replay_on_it() {
+    let d = tempfile::tempdir().unwrap();
+    let f = booted(d.path(), &["--bootstrap"]);
+    let r1 = d.path().join("r1.json");
+    let o = run(&[
+        "run",
+        s(&f),
+        "ppr-forward",
+        "--via",
+        "interpreter",
+        "--receipt",
+        s(&r1),
+    ]);
+    assert!(o.status.success(), "{}", stdout_of(&o));
+    let r = read_json(&r1);
+    assert_eq!(r["selection"]["via"], "interpreter");
+    let interp = &r["selection"]["interpreter"];
+    let index = interp["index"].as_u64().unwrap();
+    assert_eq!(interp["bytecode_hash"].as_str().unwrap().len(), 64, "{r}");
+    assert_eq!(
+        interp["features_names"],
+        r["selection"]["host_features_names"]
+    );
+    let verdict = r["selection"]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["index"].as_u64() == Some(index))
+        .unwrap()["verdict"]
+        .clone();
+    assert_eq!(verdict, "the interpreter that ran the kernel");
+    // The reproduction: replay without --via is identical.
+    let o = run(&["replay", s(&r1)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout_of(&o));
+    assert!(stdout_of(&o).contains("via: the file's interpreter (segment"));
+    let o = run(&["replay", s(&r1), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["via"].clone(), v["recorded_via"].clone()),
+        ("interpreter".into(), "interpreter".into())
+    );
+    assert_eq!(v["interpreter"]["bytecode_hash"], interp["bytecode_hash"]);
+    // An explicit --via overrides the route: identical outputs, a note.
+    for via in ["interpreter", "direct"] {
+        let o = run(&["replay", s(&r1), "--via", via]);
+        assert_eq!(o.status.code(), Some(0), "{via}: {}", stdout_of(&o));
+        assert_eq!(
+            stdout_of(&o).contains("note: route: the receipt ran interpreter"),
+            via == "direct",
+            "{}",
+            stdout_of(&o)
+        );
+    }
+    // Direct receipts carry no route (old receipts mean direct) and replay direct.
+    let dr = d.path().join("direct.json");
+    assert!(run(&["run", s(&f), "ppr-forward", "--receipt", s(&dr)])
+        .status
+        .success());
+    let v = read_json(&dr);
+    assert!(v["selection"].get("via").is_none() && v["selection"].get("interpreter").is_none());
+    let o = run(&["replay", s(&dr), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout_of(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["via"], "direct");
+    // The interpreter's hash no longer what the file holds: differs (14).
+    let t = d.path().join("t.json");
+    let mut e = r.clone();
+    e["selection"]["interpreter"]["bytecode_hash"] = serde_json::json!("ab".repeat(32));
+    write_json(&t, &e);
+    let o = run(&["replay", s(&t)]);
+    assert_eq!(o.status.code(), Some(14), "{}", stdout_of(&o));
+    assert!(stdout_of(&o).contains("interpreter bytecode hash: receipt abab"));
+    // Another interpreter index, or the route dropped (the receipt then
+    // claims a direct run, which selects another kernel): differs.
+    let mut e = r.clone();
+    e["selection"]["interpreter"]["index"] = serde_json::json!(0);
+    write_json(&t, &e);
+    assert_eq!(run(&["replay", s(&t)]).status.code(), Some(14));
+    let mut e = r.clone();
+    let sel = e["selection"].as_object_mut().unwrap();
+    sel.remove("via");
+    sel.remove("interpreter");
+    write_json(&t, &e);
+    let o = run(&["replay", s(&t)]);
+    assert_eq!(o.status.code(), Some(14), "{}", stdout_of(&o));
+    // A route without its interpreter, or no route at all: contradictions (3).
+    for (via, drop) in [("interpreter", true), ("bogus", false), ("direct", false)] {
+        let mut e = r.clone();
+        e["selection"]["via"] = serde_json::json!(via);
+        if drop {
+            e["selection"]
+                .as_object_mut()
+                .unwrap()
+                .remove("interpreter");
+        }
+        write_json(&t, &e);
+        let o = run(&["replay", s(&t)]);
+        assert_eq!(o.status.code(), Some(3), "{via}: {}", stdout_of(&o));
+    }
+    // The file's interpreter changed since: differs.
+    let mut b = std::fs::read(&f).unwrap();
+    let at = interp["offset"].as_u64().unwrap() as usize + 4096;
+    b[at] ^= 0x40;
+    let g = d.path().join("changed.rvf");
+    std::fs::write(&g, &b).unwrap();
+    let o = run(&["replay", s(&r1), s(&g)]);
+    assert_eq!(o.status.code(), Some(14), "{}", stdout_of(&o));
+}
+
+/// A signed receipt covers the route and the interpreter; under a trust
+/// policy the interpreter must be signed by a trusted key, like code.
+#[test]
+fn signed_receipts_cover_the_route_and_policies_cover_the_interpreter() {
+    let d = tempfile::tempdir().unwrap();
+    for k in ["alice", "archivist"] {
+        assert!(run(&["keygen", "-o", s(&d.path().join(k))])
+            .status
+            .success());
+    }
+    let key = |k: &str, ext: &str| d.path().join(format!("{k}.{ext}"));
+    let (alice, alice_pub) = (key("alice", "key"), key("alice", "pub"));
+    let f = booted(d.path(), &["--sign", s(&alice), "--sign-all"]);
+    // The kernels are signed; the interpreter appended after is not, yet.
+    let o = run(&["append", s(&f), "--bootstrap"]);
+    assert!(o.status.success(), "{}", stdout_of(&o));
+    let unsigned_interp = d.path().join("unsigned-interp.rvf");
+    std::fs::copy(&f, &unsigned_interp).unwrap();
+    let o = run(&["sign", s(&f), "--key", s(&alice)]);
+    assert!(o.status.success(), "{}", stdout_of(&o));
+    let rc = d.path().join("r.json");
+    let o = run(&[
+        "run",
+        s(&f),
+        "ppr-forward",
+        "--via",
+        "interpreter",
+        "--trust",
+        s(&alice_pub),
+        "--receipt",
+        s(&rc),
+        "--sign-receipt",
+        s(&key("archivist", "key")),
+    ]);
+    assert!(o.status.success(), "{}", stdout_of(&o));
+    let r = read_json(&rc);
+    assert_eq!(r["selection"]["interpreter"]["signer"]["key_name"], "alice");
+    let archivist_pub = key("archivist", "pub");
+    let trusted = ["--trust", s(&alice_pub), "--trust", s(&archivist_pub)];
+    let mut a = vec!["replay", s(&rc)];
+    a.extend_from_slice(&trusted);
+    let o = run(&a);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout_of(&o));
+    assert!(
+        stdout_of(&o).contains("signed by alice"),
+        "{}",
+        stdout_of(&o)
+    );
+    // The signature covers the route and the interpreter record: any edit is bad input (3).
+    let t = d.path().join("t.json");
+    let edits: [fn(&mut serde_json::Value); 3] = [
+        |e| {
+            let sel = e["selection"].as_object_mut().unwrap();
+            sel.remove("via");
+            sel.remove("interpreter");
+        },
+        |e| e["selection"]["interpreter"]["bytecode_hash"] = serde_json::json!("cd".repeat(32)),
+        |e| {
+            e["selection"]["interpreter"]
+                .as_object_mut()
+                .unwrap()
+                .remove("signer");
+        },
+    ];
+    for edit in edits {
+        let mut e = r.clone();
+        edit(&mut e);
+        write_json(&t, &e);
+        let mut a = vec!["replay", s(&t)];
+        a.extend_from_slice(&trusted);
+        let o = run(&a);
+        assert_eq!(o.status.code(), Some(3), "{}", stdout_of(&o));
+        assert!(stdout_of(&o).contains("signature"), "{}", stdout_of(&o));
+    }
+    // Against a file whose interpreter no trusted key signed: refused (16).
+    let mut a = vec!["replay", s(&rc), s(&unsigned_interp)];
+    a.extend_from_slice(&trusted);
+    let o = run(&a);
+    assert_eq!(o.status.code(), Some(16), "{}", stdout_of(&o));
+    assert!(stdout_of(&o).contains("REFUSED"), "{}", stdout_of(&o));
+}

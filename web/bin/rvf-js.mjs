@@ -112,6 +112,9 @@ FILE defaults to the path in the receipt. The exit code is 0 only on a bit-ident
 (output digest and bytes, report, segment, params, input, data, verdicts; with --via
 interpreter also the kernel fuel), 14 when anything differs (the differences are printed),
 3 when the receipt contradicts itself (edited or corrupt).
+The route is the receipt's (direct, or the file's interpreter segment, which must be the
+recorded one); an explicit --via overrides it: outputs must still be identical, and the
+differing route is printed as a note (direct selects under the recorded host features).
 A receipt may lower this host's limits (fuel, memory, recursion), never raise them.
 Not compared: the receipt's own signature (rvf-pack replay checks it); the Rust build's
 wasmi cargo features and compilation mode; for a direct V8 run the engine and the fuel.
@@ -466,7 +469,7 @@ function replay(args, o) {
       limits: { fuel: jsonU64(rep.limits.fuel), max_memory_bytes: rep.limits.max_memory_bytes, max_recursion: rep.limits.max_recursion },
       receipt_signer: r.signature ? 'signed (not checked by rvf-js)' : 'unsigned',
       code_signer: out?.signer.key ? { key_id: out.signer.key.idHex, key_name: out.signer.key.name } : null,
-      via: rep.via, fuel_used: out?.fuelUsed === null || !out ? null : jsonU64(out.fuelUsed), not_compared: rep.notCompared,
+      via: rep.via, recorded_via: rep.recordedVia, interpreter: rep.now?.selection.interpreter ?? null, notes: rep.notes, fuel_used: out?.fuelUsed === null || !out ? null : jsonU64(out.fuelUsed), not_compared: rep.notCompared,
     });
   } else if (rep.untrusted) {
     console.log('replay REFUSED under the trust policy:');
@@ -477,11 +480,13 @@ function replay(args, o) {
     console.log(`  via: ${rep.via === 'interpreter' ? `the file's interpreter (segment ${out.selection.via.index}), two-stage` : 'direct (V8)'}`);
     console.log(`  receipt: ${r.signature ? 'signed (the signature is not checked by rvf-js)' : 'unsigned'}`);
     if (out?.signer.key) console.log(`  code signed by ${out.signer.key.name} (key ${out.signer.key.idHex})`);
+    for (const n of rep.notes) console.log(`  note: ${n}`);
     if (rep.extended) console.log(`  (the file has been appended to since; its first ${r.file.length} bytes are exactly the recorded file)`);
     for (const n of rep.notCompared) console.log(`  not compared: ${n}`);
   } else {
     console.log('replay DIFFERS from the receipt:');
     for (const d of rep.differences) console.log(`  ${d}`);
+    for (const n of rep.notes) console.log(`  note: ${n}`);
   }
   return EXIT[rep.exit].code;
 }

@@ -18,6 +18,14 @@
 // it); the engine's wasmi cargo features and compilation mode (facts of a
 // Rust build); and for a direct run in V8, the engine and the fuel (V8 is
 // not wasmi and meters none: `via: 'interpreter'` compares both).
+//
+// The route (selection.via: 'direct', absent in older receipts, or
+// 'interpreter' with selection.interpreter, the segment that ran the
+// kernel) is the recorded one unless `via` overrides it. On the recorded
+// route the interpreter must come out the same (index, offset, bytecode and
+// content hashes, features, signer); an overridden route is run and all else
+// compared (outputs must still be identical), and the route is a note, not a
+// difference (host/src/replay.rs).
 import { facts, abi, featureNames, roleName, targetName, methodById, SEG } from './spec.mjs';
 import { RvfError } from './errors.mjs';
 import { openFile } from './file.mjs';
@@ -27,6 +35,13 @@ import { encodeParams } from './request.mjs';
 import { Session } from './session.mjs';
 import { DEFAULT_FUEL, DEFAULT_MAX_RECURSION } from './two-stage.mjs';
 import { LIMITS } from './layouts.mjs';
+import { parseWasm } from './payloads.mjs';
+import { payloadDigest } from './signature.mjs';
+import { signerOf } from './trust.mjs';
+
+/** The verdict a receipt records for the interpreter segment that ran the
+ *  kernel (receipt::INTERPRETER_VERDICT). */
+export const INTERPRETER_VERDICT = 'the interpreter that ran the kernel';
 
 /** The receipt schema this host reads (rvf_spec::receipt SCHEMA, VERSION). */
 export const RECEIPT_SCHEMA = facts.receipt.schema;
@@ -79,6 +94,10 @@ const SHAPE = {
     host_features: isInt, host_features_names: isStr, mask: opt(isStr), forced_segment: opt(isInt),
     chosen: { index: isInt, offset: isInt, role: isStr, target: isStr, required_features: isInt, bootstrap_priority: isInt, bytecode_size: isInt, bytecode_hash: isStr, content_hash: isStr },
     candidates: (x) => Array.isArray(x) && x.every((c) => c && isInt(c.index) && isInt(c.offset) && isStr(c.verdict)),
+    via: opt(isStr),
+    interpreter: opt((i) => typeof i === 'object' && !Array.isArray(i) && isInt(i.index) && isInt(i.offset) && isInt(i.bootstrap_priority)
+      && isInt(i.bytecode_size) && isStr(i.bytecode_hash) && isStr(i.content_hash) && isInt(i.features) && isStr(i.features_names)
+      && opt((k) => typeof k === 'object' && isStr(k.key_id) && isStr(k.key_name))(i.signer)),
   },
   params: {
     method: isStr, params_hex: isStr, input_hex: isStr, verify_data: isBool, tol: isNum, max_iter: isInt, flags: isInt, alpha: isNum,
@@ -202,6 +221,15 @@ export function contradictions(r) {
   const s = r.selection;
   check('selection.host_features_names', s.host_features_names, featureNames(Number(s.host_features) & 0xffff));
   if (unhex(s.chosen.bytecode_hash)?.length !== 32) c.push('selection.chosen.bytecode_hash is not 32 bytes of hex');
+  const route = routeOf(r), interp = s.interpreter ?? null;
+  if (route === null) c.push(`selection.via says ${s.via}, which is no route (direct or interpreter)`);
+  else if (route === 'direct' && interp) c.push('selection.interpreter is set, but the route is direct');
+  else if (route === 'interpreter' && !interp) c.push('selection.via is interpreter, but no interpreter segment is recorded');
+  else if (route === 'interpreter') {
+    if (unhex(interp.bytecode_hash)?.length !== 32) c.push('selection.interpreter.bytecode_hash is not 32 bytes of hex');
+    check('selection.interpreter.features_names', interp.features_names, featureNames(Number(interp.features) & 0xffff));
+    if (String(interp.index) === String(s.chosen.index)) c.push('selection.interpreter is the chosen kernel segment');
+  }
   for (const [what, v] of [['file.digest', r.file.digest], ['file.manifest_digest', r.file.manifest_digest], ['result.output_digest', r.result.output_digest]]) {
     if (unhex(v)?.length !== 32) c.push(`${what} is not 32 bytes of hex`);
   }
@@ -223,8 +251,9 @@ export function fileDiff(r, bytes) {
   const at = (off) => { try { return segmentAt(prefix, Number(off), Number(len)); } catch { return null; } };
   const m = at(r.file.manifest_offset);
   const manifestOk = m && m.header.segType === SEG.MANIFEST && hex(shake256(m.payload, 32)) === r.file.manifest_digest;
-  const chosen = at(r.selection.chosen.offset);
-  const chosenOk = chosen && chosen.header.segType === SEG.WASM;
+  const wasmAt = (off) => { const g = at(off); return Boolean(g && g.header.segType === SEG.WASM); };
+  // The interpreter that ran the kernel must lie in the prefix too.
+  const chosenOk = wasmAt(r.selection.chosen.offset) && (!r.selection.interpreter || wasmAt(r.selection.interpreter.offset));
   if (!manifestOk || !chosenOk) {
     return {
       differences: [...mismatch(), `file prefix: the receipt's first ${len} bytes do not hold its manifest (offset ${r.file.manifest_offset}) and chosen segment (offset ${r.selection.chosen.offset})`],
@@ -234,11 +263,30 @@ export function fileDiff(r, bytes) {
   return { differences: [], extended: true };
 }
 
+/** The route a receipt records ('direct' when absent); null for a word that is no route. */
+export const routeOf = (r) => {
+  const v = r.selection.via ?? 'direct';
+  return v === 'direct' || v === 'interpreter' ? v : null;
+};
+
+/** The interpreter segment a two-stage outcome ran through, as a receipt records it. */
+function interpreterRecord(file, via, policy) {
+  const seg = file.segment(via.index);
+  const h = parseWasm(seg.payload).header;
+  const key = signerOf(policy, file.bytes, file.end, seg, payloadDigest(seg.payload)).key;
+  return {
+    index: via.index, offset: Number(file.directory[via.index].offset), bootstrap_priority: h.priority, bytecode_size: h.bytecodeSize,
+    bytecode_hash: hex(h.bytecodeHash), content_hash: hex(seg.header.contentHash), features: via.features, features_names: featureNames(via.features),
+    ...(key ? { signer: { key_id: key.idHex, key_name: key.name } } : {}),
+  };
+}
+
 /** The parts of a receipt a new run gives (receipt::build), from an Outcome. */
-export function receiptOf(out, { file, mask = null, limits, verifyData = false }) {
+export function receiptOf(out, { file, mask = null, limits, verifyData = false, policy = null }) {
   const sel = out.selection, c = sel.chosen;
   const seg = file.segment(c.index);
   const h = c.header;
+  const interp = out.via === 'interpreter' && sel.via && !sel.via.tried ? interpreterRecord(file, sel.via, policy) : null;
   return {
     selection: {
       host_features: sel.hostFeatures, host_features_names: featureNames(sel.hostFeatures), mask, forced_segment: sel.forced,
@@ -247,7 +295,8 @@ export function receiptOf(out, { file, mask = null, limits, verifyData = false }
         bootstrap_priority: h.priority, bytecode_size: h.bytecodeSize, bytecode_hash: hex(h.bytecodeHash), content_hash: hex(seg.header.contentHash),
         ...(c.signer.key ? { signer: { key_id: c.signer.key.idHex, key_name: c.signer.key.name } } : {}),
       },
-      candidates: sel.candidates.map((x, i) => ({ index: x.index, offset: x.offset, verdict: sel.verdict(i).text })),
+      candidates: sel.candidates.map((x, i) => ({ index: x.index, offset: x.offset, verdict: interp && interp.index === x.index ? INTERPRETER_VERDICT : sel.verdict(i).text })),
+      ...(interp ? { via: 'interpreter', interpreter: interp } : {}),
     },
     params: { params_hex: hex(encodeParams({ ...out.params, input_ptr: 0, input_len: 0 })), input_hex: hex(out.input), verify_data: verifyData },
     engine: out.via === 'interpreter' ? { ...KERNEL_ENGINE } : { name: 'V8', version: null, fuel_metering: false, deterministic: null },
@@ -263,10 +312,38 @@ export function receiptOf(out, { file, mask = null, limits, verifyData = false }
 /** DataRecord's Display. */
 const dataWords = (d) => `${d.matrix === null || d.matrix === undefined ? 'no matrix' : `matrix segment ${d.matrix}`}, vector segments [${d.vectors.join(', ')}]`;
 
-/** Everything that differs between the receipt and a new run (Receipt::diff),
- *  but what this host cannot compare (`compareFuel`, `compareEngine`). */
-export function diff(r, now, { compareFuel, compareEngine }) {
+/** The recorded route in words (replay::route_words). */
+export const routeWords = (r) => (routeOf(r) === 'interpreter' && r.selection.interpreter ? `interpreter (segment ${r.selection.interpreter.index})` : 'direct');
+
+/** How the route differs (Receipt::route_diff): what ran the kernel. */
+export function routeDiff(r, now) {
   const d = [];
+  const cmp = (what, a, b) => { if (String(a) !== String(b)) d.push(`${what}: receipt ${a}, replay ${b}`); };
+  const words = (x) => { const w = routeOf(x); return w === null ? String(x.selection.via) : w === 'interpreter' && x.selection.interpreter ? routeWords(x) : w; };
+  if (routeOf(r) !== routeOf(now)) {
+    cmp('route', words(r), words(now));
+    return d;
+  }
+  const [a, b] = [r.selection.interpreter, now.selection.interpreter];
+  if (a && b) {
+    cmp('interpreter segment', a.index, b.index);
+    cmp('interpreter offset', a.offset, b.offset);
+    cmp('interpreter priority', a.bootstrap_priority, b.bootstrap_priority);
+    cmp('interpreter bytecode size', a.bytecode_size, b.bytecode_size);
+    cmp('interpreter bytecode hash', a.bytecode_hash, b.bytecode_hash);
+    cmp('interpreter content hash', a.content_hash, b.content_hash);
+    cmp('interpreter features', a.features_names, b.features_names);
+    const signer = (s) => s?.key_id ?? 'unsigned or unchecked';
+    if (a.signer || b.signer) cmp('interpreter signer', signer(a.signer), signer(b.signer));
+  }
+  return d;
+}
+
+/** Everything that differs between the receipt and a new run (Receipt::diff),
+ *  but what this host cannot compare (`compareFuel`, `compareEngine`);
+ *  `route: false` leaves the route out (Receipt::diff_but_route). */
+export function diff(r, now, { compareFuel, compareEngine, route = true }) {
+  const d = route ? routeDiff(r, now) : [];
   const cmp = (what, a, b) => { if (String(a) !== String(b)) d.push(`${what}: receipt ${a}, replay ${b}`); };
   const [a, b] = [r.selection.chosen, now.selection.chosen];
   cmp('segment', `${a.index} (features 0x${Number(a.required_features).toString(16)})`, `${b.index} (features 0x${b.required_features.toString(16)})`);
@@ -282,7 +359,8 @@ export function diff(r, now, { compareFuel, compareEngine }) {
   cmp('host features', r.selection.host_features_names, now.selection.host_features_names);
   const forced = (f) => (f === null || f === undefined ? 'none' : f);
   cmp('forced segment', forced(r.selection.forced_segment), forced(now.selection.forced_segment));
-  const verdicts = (s) => s.candidates.map((x) => `${x.index}@${x.offset}: ${x.verdict}`).join('; ');
+  const interpreters = [r, now].map((x) => x.selection.interpreter?.index).filter((i) => i !== undefined && i !== null).map(String);
+  const verdicts = (s) => s.candidates.filter((x) => !interpreters.includes(String(x.index))).map((x) => `${x.index}@${x.offset}: ${x.verdict}`).join('; ');
   cmp('candidates', verdicts(r.selection), verdicts(now.selection));
   if (compareEngine) {
     cmp('engine', `${r.engine.name} ${r.engine.version}`, `${now.engine.name} ${now.engine.version}`);
@@ -315,7 +393,13 @@ export function replay(r, bytes, o = {}) {
   if (contra.length) throw badInput(['the receipt contradicts itself (edited or corrupt):', ...contra].join('\n  '));
   const params = decodeParams(unhex(r.params.params_hex));
   const input = unhex(r.params.input_hex);
-  const mask = o.hostFeatures ?? r.selection.mask ?? null;
+  // The recorded route unless `via` overrides it ('auto': whichever ran).
+  const recordedRoute = routeOf(r) ?? 'direct';
+  const asked = o.via ?? recordedRoute;
+  // Direct instead of through the interpreter: the kernels it ran (its
+  // features ∩ the mask) are the ones to select from.
+  const mask = o.hostFeatures ?? (asked !== 'interpreter' && recordedRoute === 'interpreter'
+    ? featureNames(Number(r.selection.host_features) & 0xffff) : r.selection.mask ?? null);
   const hostFuel = o.fuel === undefined || o.fuel === null ? DEFAULT_FUEL : BigInt(o.fuel);
   const hostMemory = o.maxMemory ?? LIMITS.max_memory_bytes;
   const limits = {
@@ -330,7 +414,7 @@ export function replay(r, bytes, o = {}) {
   try {
     session = new Session(openFile(bytes), {
       hostFeatures: mask ?? undefined, segment: r.selection.forced_segment ?? undefined, maxMemory: limits.max_memory_bytes,
-      trust: o.trust, unsignedData: o.unsignedData, allowUnhashed: o.allowUnhashed, via: o.via ?? 'direct',
+      trust: o.trust, unsignedData: o.unsignedData, allowUnhashed: o.allowUnhashed, via: asked,
       fuel: limits.fuel, maxRecursion: limits.max_recursion,
     });
   } catch (e) {
@@ -340,10 +424,11 @@ export function replay(r, bytes, o = {}) {
   let out = null;
   try {
     out = session.runExact(params, input, matrix, r.params.verify_data);
-    now = receiptOf(out, { file: session.file, mask, limits, verifyData: r.params.verify_data });
+    now = receiptOf(out, { file: session.file, mask, limits, verifyData: r.params.verify_data, policy: session.policy });
   } catch (e) {
     if (!(e instanceof RvfError)) throw e;
-    untrusted = e.exit === 'untrusted';
+    // Under a trust policy, an interpreter no trusted key signed is refused like code.
+    untrusted = e.exit === 'untrusted' || (e.class === 'no_solver' && Boolean(session.selected?.via?.tried?.some((t) => t[2] === 'untrusted')));
     if (e.class === 'no_solver') {
       differences.push(`segment: receipt used ${r.selection.chosen.index}, replay found no runnable solver (${e.message.split('\n')[0]})`);
     } else {
@@ -353,15 +438,17 @@ export function replay(r, bytes, o = {}) {
       }
     }
   }
-  const via = out ? out.via : session.via;
+  const via = out ? out.via : session.via === 'auto' ? recordedRoute : session.via;
+  const notes = [];
+  if (via !== recordedRoute) notes.push(`route: the receipt ran ${routeWords(r)}, this replay ran ${via} (--via ${o.via}); outputs must still be identical`);
   const notCompared = [];
   if (r.signature) notCompared.push('the receipt\'s signature (rvf-js does not check receipt signatures; rvf-pack replay does)');
   if (via === 'interpreter') notCompared.push('the engine\'s wasmi cargo features and compilation mode (facts of the Rust build that wrote the receipt)');
   else notCompared.push('the engine (V8 runs the kernel, not wasmi) and the fuel used (V8 meters none; --via interpreter compares it)');
-  if (now) differences.push(...diff(r, now, { compareFuel: via === 'interpreter', compareEngine: via === 'interpreter' }));
+  if (now) differences.push(...diff(r, now, { compareFuel: via === 'interpreter', compareEngine: via === 'interpreter', route: via === recordedRoute }));
   const identical = differences.length === 0;
   return {
-    identical, differences, extended, via, limits, now, outcome: out, notCompared, untrusted,
+    identical, differences, extended, via, recordedVia: recordedRoute, notes, limits, now, outcome: out, notCompared, untrusted,
     exit: untrusted ? 'untrusted' : identical ? 'ok' : 'replay_differs',
   };
 }

@@ -321,3 +321,70 @@ test('compileInterpreter refuses modules that do not speak the interpreter ABI',
   assert.throws(() => i.admit(simd, rvf.FEAT.simd | rvf.FEAT['bulk-memory'], rvf.kernelLimits()), (e) => e.kind === 'features' && /simd/.test(e.message));
   assert.equal(i.admit(k, 0, rvf.kernelLimits()).abiVersion >>> 16, 1);
 });
+
+test('receipts of two-stage Rust runs record the route: rvf-js replay takes it by itself; tampered routes exit as rvf-pack replay does', () => {
+  const p = path.join(dir, 'interp.receipt.json');
+  const made = rvfPack(['run', files.karate, 'ppr-forward', '--source', '4', '--via', 'interpreter', '--receipt', p]);
+  assert.equal(made.status, 0, made.stderr);
+  const base = JSON.parse(fs.readFileSync(p, 'utf8'));
+  assert.equal(base.selection.via, 'interpreter');
+  assert.equal(base.selection.interpreter.index, 3);
+  // The reproduction: no --via, identical in both hosts.
+  for (const tool of [js, rvfPack]) {
+    const a = tool(['replay', p]);
+    assert.equal(a.status, 0, a.stdout + a.stderr);
+    assert.match(a.stdout, /via: the file's interpreter \(segment 3/);
+  }
+  const j = JSON.parse(js(['replay', p, '--json']).stdout);
+  assert.deepEqual([j.via, j.recorded_via, j.notes], ['interpreter', 'interpreter', []]);
+  assert.deepEqual(j.interpreter, base.selection.interpreter);
+  const rep = rvf.replayReceipt(rvf.parseReceipt(fs.readFileSync(p, 'utf8')), fs.readFileSync(files.karate));
+  assert.deepEqual([rep.identical, rep.via, rep.now.selection.candidates], [true, 'interpreter', base.selection.candidates]);
+  // An explicit --via overrides the route: identical outputs, the route a note, in both hosts.
+  for (const tool of [js, rvfPack]) {
+    const a = tool(['replay', p, '--via', 'direct']);
+    assert.equal(a.status, 0, a.stdout + a.stderr);
+    assert.match(a.stdout, /note: route: the receipt ran interpreter \(segment 3\), this replay ran direct \(--via direct\)/);
+  }
+  const edits = {
+    'interpreter bytecode hash': [14, (r) => { r.selection.interpreter.bytecode_hash = 'ab'.repeat(32); }],
+    'interpreter index': [14, (r) => { r.selection.interpreter.index = 0; }],
+    'route dropped': [14, (r) => { delete r.selection.via; delete r.selection.interpreter; }],
+    'route without interpreter': [3, (r) => { delete r.selection.interpreter; }],
+    'no such route': [3, (r) => { r.selection.via = 'bogus'; }],
+    'direct route with an interpreter': [3, (r) => { r.selection.via = 'direct'; }],
+    'interpreter features (readable)': [3, (r) => { r.selection.interpreter.features_names = 'simd'; }],
+  };
+  for (const [what, [code, edit]] of Object.entries(edits)) {
+    const r = structuredClone(base);
+    edit(r);
+    const q = path.join(dir, 'interp-tampered.receipt.json');
+    fs.writeFileSync(q, JSON.stringify(r, null, 2));
+    const [a, b] = [js(['replay', q]), rvfPack(['replay', q])];
+    assert.equal(b.status, code, `${what}: rvf-pack ${b.stdout}${b.stderr}`);
+    assert.equal(a.status, b.status, `${what}: rvf-js ${a.status} (${a.stdout}${a.stderr}), rvf-pack ${b.status}`);
+  }
+  // The file's interpreter changed since the run.
+  const changed = path.join(dir, 'karate-interp-changed.rvf');
+  const bytes = fs.readFileSync(files.karate);
+  bytes[base.selection.interpreter.offset + 4096] ^= 0x40;
+  fs.writeFileSync(changed, bytes);
+  const [a, b] = [js(['replay', p, changed]), rvfPack(['replay', p, changed])];
+  assert.equal(b.status, rvf.EXIT.replay_differs.code, b.stdout + b.stderr);
+  assert.equal(a.status, b.status, a.stdout + a.stderr);
+});
+
+test('under a trust policy, replaying a two-stage receipt refuses an interpreter no trusted key signed (16), as rvf-pack does', () => {
+  const c = interpreterCases();
+  const trust = ['--trust', c['all-by-alice'].trust];
+  const p = path.join(dir, 'interp-signed.receipt.json');
+  const made = rvfPack(['run', c['all-by-alice'].file, 'ppr-forward', '--via', 'interpreter', '--receipt', p, ...trust]);
+  assert.equal(made.status, 0, made.stderr);
+  assert.equal(JSON.parse(fs.readFileSync(p, 'utf8')).selection.interpreter.signer.key_name, 'alice-ts');
+  for (const tool of [js, rvfPack]) assert.equal(tool(['replay', p, ...trust]).status, 0);
+  const f = c['unsigned-interpreter'].file;
+  const [a, b] = [js(['replay', p, f, ...trust]), rvfPack(['replay', p, f, ...trust])];
+  assert.equal(b.status, rvf.EXIT.untrusted.code, b.stdout + b.stderr);
+  assert.equal(a.status, b.status, a.stdout + a.stderr);
+  assert.match(a.stdout, /REFUSED/);
+});

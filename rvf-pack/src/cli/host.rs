@@ -29,9 +29,10 @@ pub struct HostArgs {
     pub allow_unhashed: bool,
     /// What runs the kernel: this host's sandbox (direct), or the file's own
     /// interpreter segment inside it (interpreter: same outputs and kernel
-    /// fuel, slower; see `pack --bootstrap`)
-    #[arg(long, value_enum, default_value_t = Via::Direct)]
-    pub via: Via,
+    /// fuel, slower; see `create --bootstrap`). Default: direct; for replay,
+    /// the route the receipt records
+    #[arg(long, value_enum)]
+    pub via: Option<Via>,
     #[command(flatten)]
     pub trust: TrustArgs,
     /// Print JSON instead of text
@@ -45,7 +46,7 @@ impl HostArgs {
         let mut c = HostConfig {
             force_segment: self.segment,
             allow_unhashed: self.allow_unhashed,
-            via_interpreter: self.via == Via::Interpreter,
+            via_interpreter: self.via == Some(Via::Interpreter),
             ..HostConfig::default()
         };
         c.limits.fuel = self.fuel;

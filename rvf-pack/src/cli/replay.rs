@@ -4,7 +4,7 @@ use super::host::HostArgs;
 use super::{print_json, CmdResult, Failure};
 use clap::Args;
 use loader::MappedFile;
-use rvf_host::receipt::Receipt;
+use rvf_host::receipt::{Receipt, Route};
 use rvf_host::HostConfig;
 use rvf_spec::exit::Exit;
 use serde_json::json;
@@ -15,7 +15,10 @@ use std::path::PathBuf;
 #[command(
     after_help = "Exit code 0 only on a bit-identical match; 14 when anything differs (the diff is printed).\n\
 A receipt may lower this host's limits (fuel, memory, recursion), never raise them: --fuel and\n\
---max-memory set the ceiling (defaults as for `run`).\n\nExamples:\n  rvf-pack replay run.json\n  rvf-pack replay run.json archive/copy.rvf --json"
+--max-memory set the ceiling (defaults as for `run`).\n\
+The route is the receipt's (`via`: direct, or the file's interpreter segment, which must be the recorded\n\
+one). An explicit --via overrides it: the run must still give identical outputs, and the differing route is\n\
+reported as a note (a direct replay of an interpreter receipt selects under the recorded host features).\n\nExamples:\n  rvf-pack replay run.json\n  rvf-pack replay run.json archive/copy.rvf --json"
 )]
 pub struct ReplayArgs {
     /// The receipt written by `run --receipt`
@@ -42,12 +45,18 @@ pub fn run(a: ReplayArgs) -> CmdResult {
     host.allowed_features = HostConfig::default().allowed_features;
     let map = MappedFile::open(&path)?;
     let file = super::parse_rvf(&path, &map)?;
+    // The recorded route, unless --via was given.
+    let via = a.host.via.map(|v| match v {
+        super::host::Via::Direct => Route::Direct,
+        super::host::Via::Interpreter => Route::Interpreter,
+    });
     let rep = rvf_host::replay::replay(
         &r,
         &path.to_string_lossy(),
         file,
         &host,
         a.host.host_features.as_deref(),
+        via,
     )
     .map_err(|e| Failure::new(e.exit(), format!("{}: {e}", a.receipt.display())))?;
     if a.host.json {
@@ -59,6 +68,9 @@ pub fn run(a: ReplayArgs) -> CmdResult {
                        "max_recursion": rep.limits.max_recursion},
             "receipt_signer": receipt_signer_words(&rep.receipt_signer),
             "code_signer": rep.now.as_ref().and_then(|n| n.selection.chosen.signer.clone()).map(|s| json!({"key_id": s.key_id, "key_name": s.key_name})),
+            "via": rep.route.name(), "recorded_via": rep.recorded_route.name(),
+            "interpreter": rep.now.as_ref().and_then(|n| n.selection.interpreter.clone()),
+            "notes": rep.notes,
         }));
     } else if rep.untrusted {
         println!("replay REFUSED under the trust policy:");
@@ -70,6 +82,22 @@ pub fn run(a: ReplayArgs) -> CmdResult {
             "replay identical: {} on segment {} -> output {} (fuel {})",
             r.params.method, r.selection.chosen.index, r.result.output_digest, r.result.fuel_used
         );
+        match rep
+            .now
+            .as_ref()
+            .and_then(|n| n.selection.interpreter.as_ref())
+        {
+            Some(i) => println!(
+                "  via: the file's interpreter (segment {}, bytecode {}){}",
+                i.index,
+                i.bytecode_hash,
+                i.signer.as_ref().map_or(String::new(), |s| format!(
+                    ", signed by {} (key {})",
+                    s.key_name, s.key_id
+                ))
+            ),
+            None => println!("  via: direct"),
+        }
         println!("  receipt: {}", receipt_signer_words(&rep.receipt_signer));
         if let Some(s) = rep
             .now
@@ -77,6 +105,9 @@ pub fn run(a: ReplayArgs) -> CmdResult {
             .and_then(|n| n.selection.chosen.signer.clone())
         {
             println!("  code signed by {} (key {})", s.key_name, s.key_id);
+        }
+        for n in &rep.notes {
+            println!("  note: {n}");
         }
         if rep.extended {
             println!(
@@ -88,6 +119,9 @@ pub fn run(a: ReplayArgs) -> CmdResult {
         println!("replay DIFFERS from the receipt:");
         for d in &rep.differences {
             println!("  {d}");
+        }
+        for n in &rep.notes {
+            println!("  note: {n}");
         }
     }
     Ok(rep.exit())

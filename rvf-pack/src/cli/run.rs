@@ -202,6 +202,7 @@ pub fn run(a: RunArgs) -> CmdResult {
             mask: a.host.host_features.clone(),
             limits: &config.limits,
             verify_data: a.verify_data,
+            policy: config.policy.as_ref(),
         };
         let mut r = receipt::build(&ctx, &out);
         if a.timestamp {
