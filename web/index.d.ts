@@ -471,9 +471,17 @@ export function parseJsonExact(text: string): any;
 export function parseReceipt(text: string): Receipt;
 /** Where a receipt contradicts itself (its readable fields against its exact records); empty when it does not. */
 export function receiptContradictions(r: Receipt): string[];
+/** What a receipt's own signature says (host/src/receipt.rs Receipt::signer): `words` are
+ *  rvf-pack replay's `receipt_signer`; `trustedAs` the policy's name for the key; `reason` why invalid. */
+export interface ReceiptSigner {
+  class: 'unsigned' | 'verified' | 'untrusted' | 'invalid';
+  keyId: string | null; trustedAs: string | null; reason: string | null; words: string;
+}
 /** Re-run what a receipt records on `bytes` and compare. `identical` only when everything compared
  *  is bit-identical (with via 'interpreter' also the kernel fuel); `exit`: 'ok', 'replay_differs' or
- *  'untrusted'. Throws RvfError when the receipt contradicts itself (bad_input). */
+ *  'untrusted'. A signed receipt's signature is checked first, as rvf-pack replay does. Throws
+ *  RvfError when the receipt contradicts itself or its signature does not verify (bad_input), or
+ *  when under the trust policy its signer's key is not a trusted one (untrusted). */
 export function replayReceipt(r: Receipt, bytes: Uint8Array, o?: {
   via?: Via; hostFeatures?: string | number; fuel?: number | bigint; maxMemory?: number;
   trust?: TrustList | null; unsignedData?: boolean; allowUnhashed?: boolean;
@@ -481,5 +489,6 @@ export function replayReceipt(r: Receipt, bytes: Uint8Array, o?: {
   identical: boolean; differences: string[]; extended: boolean; via: 'direct' | 'interpreter';
   limits: { fuel: bigint; max_memory_bytes: number; max_recursion: number };
   now: Record<string, any> | null; outcome: Outcome | null; notCompared: string[]; untrusted: boolean;
+  receiptSigner: ReceiptSigner;
   exit: 'ok' | 'replay_differs' | 'untrusted';
 };

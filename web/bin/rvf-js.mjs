@@ -111,13 +111,16 @@ Usage: rvf-js replay RECEIPT [FILE] [--via V] [--json] [--host-features SPEC] [-
 FILE defaults to the path in the receipt. The exit code is 0 only on a bit-identical match
 (output digest and bytes, report, segment, params, input, data, verdicts; with --via
 interpreter also the kernel fuel), 14 when anything differs (the differences are printed),
-3 when the receipt contradicts itself (edited or corrupt).
+3 when the receipt contradicts itself (edited or corrupt) or its signature does not verify.
+A signed receipt (rvf-pack run --sign-receipt) is checked first, as rvf-pack replay does:
+its Ed25519 signature under the key it carries; under a trust policy (--trust,
+--trust-file) that key must be a trusted one (exit 16 otherwise).
 The route is the receipt's (direct, or the file's interpreter segment, which must be the
 recorded one); an explicit --via overrides it: outputs must still be identical, and the
 differing route is printed as a note (direct selects under the recorded host features).
 A receipt may lower this host's limits (fuel, memory, recursion), never raise them.
-Not compared: the receipt's own signature (rvf-pack replay checks it); the Rust build's
-wasmi cargo features and compilation mode; for a direct V8 run the engine and the fuel.
+Not compared: the Rust build's wasmi cargo features and compilation mode; for a direct
+V8 run the engine and the fuel.
 
   --host-features SPEC  override the receipt's host-feature mask
   --fuel N              this host's fuel ceiling (runs via the interpreter) [20000000000]
@@ -467,7 +470,7 @@ function replay(args, o) {
       receipt: receiptPath, file: filePath, identical: rep.identical, differences: rep.differences, file_extended_since: rep.extended,
       output_digest: rep.now ? rep.now.result.output_digest : null,
       limits: { fuel: jsonU64(rep.limits.fuel), max_memory_bytes: rep.limits.max_memory_bytes, max_recursion: rep.limits.max_recursion },
-      receipt_signer: r.signature ? 'signed (not checked by rvf-js)' : 'unsigned',
+      receipt_signer: rep.receiptSigner.words,
       code_signer: out?.signer.key ? { key_id: out.signer.key.idHex, key_name: out.signer.key.name } : null,
       via: rep.via, recorded_via: rep.recordedVia, interpreter: rep.now?.selection.interpreter ?? null, notes: rep.notes, fuel_used: out?.fuelUsed === null || !out ? null : jsonU64(out.fuelUsed), not_compared: rep.notCompared,
     });
@@ -478,7 +481,7 @@ function replay(args, o) {
     const fuel = rep.via === 'interpreter' ? `fuel ${r.result.fuel_used}, the same` : `fuel ${r.result.fuel_used} recorded, not compared in V8`;
     console.log(`replay identical: ${r.params.method} on segment ${r.selection.chosen.index} -> output ${r.result.output_digest} (${fuel})`);
     console.log(`  via: ${rep.via === 'interpreter' ? `the file's interpreter (segment ${out.selection.via.index}), two-stage` : 'direct (V8)'}`);
-    console.log(`  receipt: ${r.signature ? 'signed (the signature is not checked by rvf-js)' : 'unsigned'}`);
+    console.log(`  receipt: ${rep.receiptSigner.words}`);
     if (out?.signer.key) console.log(`  code signed by ${out.signer.key.name} (key ${out.signer.key.idHex})`);
     for (const n of rep.notes) console.log(`  note: ${n}`);
     if (rep.extended) console.log(`  (the file has been appended to since; its first ${r.file.length} bytes are exactly the recorded file)`);

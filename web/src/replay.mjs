@@ -13,11 +13,19 @@
 // hashes), host features, forced segment, verdicts, params, input and data
 // must come out of the rerun.
 //
+// A signed receipt (`rvf-pack run --sign-receipt KEY`) has its signature
+// checked first, as Receipt::signer and replay::replay: Ed25519 (strict)
+// under the public key it carries, over its canonical bytes without the
+// `signature` field (serde_json's pretty print of receipt.rs's structs, and
+// a newline: `signedBytes`). A signature that does not verify is bad input
+// (exit 3); a verified one whose key the trust policy does not list is
+// refused (exit 16); without a policy a verified signature is reported as
+// such (no policy vouches for the key).
+//
 // What this host does not compare (each replay lists them in notCompared):
-// a receipt's own signature (not checked here: `rvf-pack replay` checks
-// it); the engine's wasmi cargo features and compilation mode (facts of a
-// Rust build); and for a direct run in V8, the engine and the fuel (V8 is
-// not wasmi and meters none: `via: 'interpreter'` compares both).
+// the engine's wasmi cargo features and compilation mode (facts of a Rust
+// build); and for a direct run in V8, the engine and the fuel (V8 is not
+// wasmi and meters none: `via: 'interpreter'` compares both).
 //
 // The route (selection.via: 'direct', absent in older receipts, or
 // 'interpreter' with selection.interpreter, the segment that ran the
@@ -36,8 +44,8 @@ import { Session } from './session.mjs';
 import { DEFAULT_FUEL, DEFAULT_MAX_RECURSION } from './two-stage.mjs';
 import { LIMITS } from './layouts.mjs';
 import { parseWasm } from './payloads.mjs';
-import { payloadDigest } from './signature.mjs';
-import { signerOf } from './trust.mjs';
+import { payloadDigest, keyId, verify } from './signature.mjs';
+import { signerOf, trustPolicy } from './trust.mjs';
 
 /** The verdict a receipt records for the interpreter segment that ran the
  *  kernel (receipt::INTERPRETER_VERDICT). */
@@ -85,6 +93,8 @@ const isNum = (x) => typeof x === 'number';
 const isStr = (x) => typeof x === 'string';
 const isBool = (x) => typeof x === 'boolean';
 const opt = (p) => (x) => x === null || x === undefined || p(x);
+/** A SignerRecord (key_id, key_name), or absent. */
+const isSignerRecord = opt((k) => typeof k === 'object' && !Array.isArray(k) && isStr(k.key_id) && isStr(k.key_name));
 
 /** The fields a receipt must have, with their types (receipt.rs Receipt, serde's rules). */
 const SHAPE = {
@@ -92,12 +102,12 @@ const SHAPE = {
   file: { path: isStr, length: isInt, digest: isStr, manifest_offset: isInt, manifest_epoch: isInt, manifest_digest: isStr },
   selection: {
     host_features: isInt, host_features_names: isStr, mask: opt(isStr), forced_segment: opt(isInt),
-    chosen: { index: isInt, offset: isInt, role: isStr, target: isStr, required_features: isInt, bootstrap_priority: isInt, bytecode_size: isInt, bytecode_hash: isStr, content_hash: isStr },
+    chosen: { index: isInt, offset: isInt, role: isStr, target: isStr, required_features: isInt, bootstrap_priority: isInt, bytecode_size: isInt, bytecode_hash: isStr, content_hash: isStr, signer: (x) => isSignerRecord(x) },
     candidates: (x) => Array.isArray(x) && x.every((c) => c && isInt(c.index) && isInt(c.offset) && isStr(c.verdict)),
     via: opt(isStr),
     interpreter: opt((i) => typeof i === 'object' && !Array.isArray(i) && isInt(i.index) && isInt(i.offset) && isInt(i.bootstrap_priority)
       && isInt(i.bytecode_size) && isStr(i.bytecode_hash) && isStr(i.content_hash) && isInt(i.features) && isStr(i.features_names)
-      && opt((k) => typeof k === 'object' && isStr(k.key_id) && isStr(k.key_name))(i.signer)),
+      && isSignerRecord(i.signer)),
   },
   params: {
     method: isStr, params_hex: isStr, input_hex: isStr, verify_data: isBool, tol: isNum, max_iter: isInt, flags: isInt, alpha: isNum,
@@ -109,6 +119,8 @@ const SHAPE = {
     residual: isNum, estimate: isNum, work: isInt, converged: isBool, result_count: isInt, fuel_used: isInt,
   },
   data: opt((d) => typeof d === 'object' && opt(isInt)(d.matrix) && Array.isArray(d.vectors) && d.vectors.every(isInt)),
+  timestamp_unix: opt(isInt),
+  signature: opt((s) => typeof s === 'object' && !Array.isArray(s) && isStr(s.algorithm) && isStr(s.key_id) && isStr(s.public_key) && isStr(s.signature)),
 };
 
 function checkShape(v, shape, at) {
@@ -136,6 +148,138 @@ export function parseReceipt(text) {
 }
 
 const unhex = (s) => (typeof s === 'string' && s.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(s) ? Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16)) : null);
+
+// The canonical bytes of a receipt (Receipt::to_bytes): serde_json's pretty
+// print (two-space indent) of receipt.rs's structs, fields in their declared
+// order, then a newline. Options without `skip_serializing_if` print as
+// null; the skipped ones (selection.via, .interpreter, the signers, data,
+// timestamp_unix, signature) are left out when absent. f64 fields print as
+// ryu does (serde_json): shortest round-trip digits, always with a '.' or
+// an exponent. Unknown fields are dropped, as serde ignores them.
+
+/** An f64 field's value, printed as serde_json prints an f64. */
+class F64 { constructor(x) { this.x = x; } }
+
+/** An f64 as serde_json writes it (ryu's `format_finite`; NaN and ±∞ as null). */
+export function formatF64(x) {
+  if (!Number.isFinite(x)) return 'null';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const sign = x < 0 ? '-' : '';
+  const [m, e] = Math.abs(x).toExponential().split('e');
+  const digits = m.replace('.', ''), n = digits.length;
+  const kk = Number(e) + 1; // the decimal point's position after the first digit
+  const k = kk - n; // value = digits × 10^k
+  let out;
+  if (k >= 0 && kk <= 16) out = `${digits}${'0'.repeat(k)}.0`;
+  else if (kk > 0 && kk <= 16) out = `${digits.slice(0, kk)}.${digits.slice(kk)}`;
+  else if (kk > -5 && kk <= 0) out = `0.${'0'.repeat(-kk)}${digits}`;
+  else out = `${n === 1 ? digits : `${digits[0]}.${digits.slice(1)}`}e${kk - 1}`;
+  return sign + out;
+}
+
+/** serde_json's PrettyFormatter over plain values (F64 for f64 fields). */
+function pretty(v, indent = '') {
+  if (v === null || v === undefined) return 'null';
+  if (v instanceof F64) return formatF64(v.x);
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  const inner = `${indent}  `;
+  if (Array.isArray(v)) return v.length ? `[\n${v.map((x) => inner + pretty(x, inner)).join(',\n')}\n${indent}]` : '[]';
+  const keys = Object.keys(v);
+  return keys.length ? `{\n${keys.map((key) => `${inner}${JSON.stringify(key)}: ${pretty(v[key], inner)}`).join(',\n')}\n${indent}}` : '{}';
+}
+
+const present = (x) => x !== null && x !== undefined;
+/** `keys` of `o` in order; a key `name?` is left out when absent
+ *  (skip_serializing_if), `name:f` is an f64, a function maps the value. */
+function fields(o, spec) {
+  const out = {};
+  for (const s of spec) {
+    const [key, how] = Array.isArray(s) ? s : [s, null];
+    const name = key.replace(/[?]$/, '');
+    const v = o[name];
+    if (key.endsWith('?') && !present(v)) continue;
+    out[name] = !present(v) ? null : how === 'f64' ? new F64(v) : typeof how === 'function' ? how(v) : v;
+  }
+  return out;
+}
+const SIGNER_RECORD = (s) => fields(s, ['key_id', 'key_name']);
+
+/** The receipt (parseReceipt) in receipt.rs's field order, without its signature. */
+function canonical(r) {
+  return fields(r, [
+    'schema', 'version', 'rvf_pack_version',
+    ['file', (f) => fields(f, ['path', 'length', 'digest', 'manifest_offset', 'manifest_epoch', 'manifest_digest'])],
+    ['selection', (s) => fields(s, [
+      'host_features', 'host_features_names', 'mask', 'forced_segment',
+      ['chosen', (c) => fields(c, ['index', 'offset', 'role', 'target', 'required_features', 'bootstrap_priority', 'bytecode_size',
+        'bytecode_hash', 'content_hash', ['signer?', SIGNER_RECORD]])],
+      ['candidates', (cs) => cs.map((c) => fields(c, ['index', 'offset', 'verdict']))],
+      'via?',
+      ['interpreter?', (i) => fields(i, ['index', 'offset', 'bootstrap_priority', 'bytecode_size', 'bytecode_hash', 'content_hash',
+        'features', 'features_names', ['signer?', SIGNER_RECORD]])],
+    ])],
+    ['params', (p) => fields(p, ['method', 'params_hex', 'input_hex', 'verify_data', ['tol', 'f64'], 'max_iter', 'flags', ['alpha', 'f64'],
+      ['epsilon', 'f64'], 'seed', 'source', 'target', 'k', 'metric', 'work_budget', 'num_walks', ['min_margin', 'f64']])],
+    ['engine', (e) => fields(e, ['name', 'version', ['cargo_features', (c) => [...c]], 'compilation', 'fuel_metering', 'deterministic',
+      'fuel_limit', 'max_memory_bytes', 'max_recursion'])],
+    ['result', (x) => fields(x, ['status', 'status_message', 'output_digest', 'output_bytes', 'report_hex', 'iterations', ['residual', 'f64'],
+      ['estimate', 'f64'], 'work', 'converged', 'result_count', 'fuel_used'])],
+    ['data?', (d) => fields(d, ['matrix', ['vectors', (v) => [...v]]])],
+    'timestamp_unix?',
+  ]);
+}
+
+/** What a receipt signature covers (Receipt::signed_bytes): its canonical
+ *  bytes (UTF-8) with the `signature` field absent. */
+export function signedBytes(r) {
+  return new TextEncoder().encode(`${pretty(canonical(r))}\n`);
+}
+
+/** What a receipt's signature says (Receipt::signer), under `policy` (a
+ *  trustPolicy(), or null): {class: 'unsigned' | 'verified' | 'untrusted' |
+ *  'invalid', keyId, trustedAs (the policy's name for the key), reason (why
+ *  invalid), words (rvf-pack replay's `receipt_signer`)}. */
+export function receiptSigner(r, policy = null) {
+  const verdict = (cls, o = {}) => {
+    const v = { class: cls, keyId: o.keyId ?? null, trustedAs: o.trustedAs ?? null, reason: o.reason ?? null };
+    return Object.freeze({ ...v, words: receiptSignerWords(v) });
+  };
+  const s = r.signature;
+  if (!present(s)) return verdict('unsigned');
+  const bad = (reason) => verdict('invalid', { reason });
+  if (s.algorithm !== 'ed25519') return bad('unknown signature algorithm');
+  const pk = unhex(s.public_key);
+  if (!pk || pk.length !== 32) return bad('public_key is not 32 bytes of hex');
+  const sig = unhex(s.signature);
+  if (!sig || sig.length !== 64) return bad('signature is not 64 bytes of hex');
+  const id = hex(keyId(pk));
+  if (id !== s.key_id) return bad('key_id is not the id of public_key');
+  const e = verify(pk, signedBytes(r), sig);
+  if (e) return bad(e.message);
+  if (!policy) return verdict('verified', { keyId: id });
+  const k = policy.keys.find((t) => t.publicKey.length === pk.length && t.publicKey.every((b, i) => b === pk[i]));
+  return k ? verdict('verified', { keyId: id, trustedAs: k.name }) : verdict('untrusted', { keyId: id });
+}
+
+/** Who signed the receipt, in rvf-pack replay's words (cli/replay.rs receipt_signer_words). */
+export function receiptSignerWords(s) {
+  switch (s.class) {
+    case 'unsigned': return 'unsigned';
+    case 'verified': return s.trustedAs !== null
+      ? `signed by ${s.trustedAs} (key ${s.keyId}), trusted`
+      : `signed by key ${s.keyId} (signature verified; no trust policy to vouch for the key)`;
+    case 'untrusted': return `signed by key ${s.keyId}, not trusted`;
+    default: return `signature invalid: ${s.reason}`;
+  }
+}
+
+/** The trust policy of replay options, as the session makes it (session.mjs policyOf). */
+function policyOf(trust, unsignedData) {
+  if (trust === undefined || trust === null) return null;
+  const given = !Array.isArray(trust) && Array.isArray(trust?.keys);
+  return trustPolicy(given ? trust.keys : trust, { unsignedData: unsignedData ?? (given && trust.unsignedData) });
+}
 
 /** Params::decode: 128 bytes, version 1, reserved bytes zero; fields by name. */
 export function decodeParams(b) {
@@ -386,11 +530,22 @@ const min = (a, b) => (BigInt(a) < BigInt(b) ? BigInt(a) : BigInt(b));
  *  the recorded one), this host's limits `fuel` and `maxMemory` (the
  *  receipt may lower them, never raise them), `trust`, `unsignedData`,
  *  `allowUnhashed`. Returns {identical, differences, extended, via, limits,
- *  now, notCompared, untrusted, exit}. Throws RvfError when the receipt
- *  cannot be replayed at all (it contradicts itself: bad_input; a bad mask: usage). */
+ *  now, notCompared, untrusted, receiptSigner, exit}. Throws RvfError when
+ *  the receipt cannot be replayed at all (it contradicts itself, or its
+ *  signature does not verify: bad_input; signed by a key the trust policy
+ *  does not list: untrusted; a bad mask: usage). */
 export function replay(r, bytes, o = {}) {
   const contra = contradictions(r);
   if (contra.length) throw badInput(['the receipt contradicts itself (edited or corrupt):', ...contra].join('\n  '));
+  // Its signature, before anything runs (replay::replay): bad input when it
+  // does not verify, refused when the policy does not list its key.
+  const receiptSignerNow = receiptSigner(r, policyOf(o.trust, o.unsignedData));
+  if (receiptSignerNow.class === 'invalid') {
+    throw new RvfError(`the receipt's signature does not verify: ${receiptSignerNow.reason}`, { exit: 'bad_input', class: 'receipt_signature' });
+  }
+  if (receiptSignerNow.class === 'untrusted') {
+    throw new RvfError(`the receipt is signed by key ${receiptSignerNow.keyId}, which the trust policy does not list`, { exit: 'untrusted', class: 'receipt_untrusted' });
+  }
   const params = decodeParams(unhex(r.params.params_hex));
   const input = unhex(r.params.input_hex);
   // The recorded route unless `via` overrides it ('auto': whichever ran).
@@ -442,13 +597,13 @@ export function replay(r, bytes, o = {}) {
   const notes = [];
   if (via !== recordedRoute) notes.push(`route: the receipt ran ${routeWords(r)}, this replay ran ${via} (--via ${o.via}); outputs must still be identical`);
   const notCompared = [];
-  if (r.signature) notCompared.push('the receipt\'s signature (rvf-js does not check receipt signatures; rvf-pack replay does)');
   if (via === 'interpreter') notCompared.push('the engine\'s wasmi cargo features and compilation mode (facts of the Rust build that wrote the receipt)');
   else notCompared.push('the engine (V8 runs the kernel, not wasmi) and the fuel used (V8 meters none; --via interpreter compares it)');
   if (now) differences.push(...diff(r, now, { compareFuel: via === 'interpreter', compareEngine: via === 'interpreter', route: via === recordedRoute }));
   const identical = differences.length === 0;
   return {
     identical, differences, extended, via, recordedVia: recordedRoute, notes, limits, now, outcome: out, notCompared, untrusted,
+    receiptSigner: receiptSignerNow,
     exit: untrusted ? 'untrusted' : identical ? 'ok' : 'replay_differs',
   };
 }
