@@ -7,7 +7,7 @@
 //! pointers translated, so a two-stage run gives what a direct run gives:
 //! the same report, output bytes, kernel fuel, host counters, and errors.
 //!
-//! ```ignore
+//! ```text
 //! let interp = Interpreter::new(&module_bytes, CompilationMode::LazyTranslation)?;
 //! let kernel = interp.admit(&bytecode, declared_features, Limits::default())?;
 //! let out = kernel.run(&params, &input, source, bulk_check, max_memory_bytes)?;
