@@ -11,6 +11,7 @@
 //! - [`request`]: a method and its options → exact ABI params and input;
 //! - [`session`]: one open file: select, bind, run → [`Outcome`];
 //! - [`labels`]: names for result rows and nodes, stored in META segments;
+//! - [`render`]: a run's outcome as text, as every front end prints it;
 //! - [`trust`]: keys, trust lists, and the policy on signed code and data;
 //! - [`receipt`], [`compare`], [`replay`] (feature `std`): run receipts,
 //!   judging them, and replaying them.
@@ -58,6 +59,7 @@ pub mod data;
 pub mod labels;
 #[cfg(feature = "std")]
 pub mod receipt;
+pub mod render;
 #[cfg(feature = "std")]
 pub mod replay;
 pub mod request;

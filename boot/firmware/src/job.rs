@@ -9,8 +9,7 @@ use crate::heap;
 use crate::ram::{self, Phases};
 use rvf_host::{HostConfig, RunError, RvfFile, Session};
 use rvf_spec::exit::Exit;
-use rvf_spec::format::{role_name, Features};
-use rvf_spec::hex;
+use rvf_spec::format::Features;
 
 #[cfg(feature = "embed")]
 static EMBEDDED: &[u8] = include_bytes!(env!("RVF_EMBED_PATH"));
@@ -99,32 +98,10 @@ fn run_phases(job: &Job<'_>, phases: &mut Phases) -> Exit {
     phases.ran(matches!(result, Ok(_) | Err(RunError::Sandbox(_))));
     let code = match result {
         Ok(out) => {
-            let r = &out.report;
-            println!(
-                "{} on segment {} ({}, features {}): {}",
-                job.request.method.name(),
-                out.chosen().index,
-                role_name(out.header.role),
-                Features(out.header.required_features),
-                out.status_words()
-            );
-            if let Some(m) = out.data.matrix {
-                println!("  data: matrix segment {m}");
-            } else if !out.data.vectors.is_empty() {
-                let segs: alloc::vec::Vec<_> = out
-                    .data
-                    .vectors
-                    .iter()
-                    .map(|i| alloc::format!("{i}"))
-                    .collect();
-                println!("  data: vector segment(s) {}", segs.join(", "));
-            }
-            println!(
-                "  iterations {}  residual {:.3e}  estimate {:.6e}  work {}  host calls {}",
-                r.iterations, r.residual, r.estimate, r.work, out.host.calls
-            );
-            println!("  output digest {}", hex::encode(&out.digest()));
-            println!("  fuel {}", out.fuel_used);
+            // The lines `rvf-pack run` prints, fuel last (boot/check.sh reads
+            // the `output digest` and `fuel` lines).
+            println!("{}", out.summary());
+            println!("{}", out.figures().fuel_last());
             // As `rvf-pack run`: results that do not decode are a bad result.
             match out.results() {
                 Ok(_) => out.exit(),

@@ -8,7 +8,7 @@ use loader::MappedFile;
 use rvf_host::receipt::{self, RunContext};
 use rvf_host::{Query, Request, Session};
 use rvf_spec::abi::status;
-use rvf_spec::format::{role_name, Features};
+use rvf_spec::format::Features;
 use rvf_spec::hex;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -278,29 +278,12 @@ pub fn run(a: RunArgs) -> CmdResult {
         }
         print_json(&v);
     } else {
-        println!(
-            "{} on segment {} ({}, features {}): {}",
-            out.method().map_or("?", |m| m.name()),
-            chosen.index,
-            role_name(out.header.role),
-            Features(out.header.required_features),
-            out.status_words()
-        );
-        if let Some(m) = out.data.matrix {
-            println!("  data: matrix segment {m}");
-        } else if !out.data.vectors.is_empty() {
-            let segs: Vec<String> = out.data.vectors.iter().map(|i| i.to_string()).collect();
-            println!("  data: vector segment(s) {}", segs.join(", "));
-        }
+        println!("{}", out.summary());
         if refused {
             eprintln!("rvf-pack: {}", out.status_words());
             return Ok(exit);
         }
-        println!(
-            "  iterations {}  residual {:.3e}  estimate {:.6e}  work {}  fuel {}  host calls {}",
-            r.iterations, r.residual, r.estimate, r.work, out.fuel_used, out.host.calls
-        );
-        println!("  output digest {digest}");
+        println!("{}", out.figures());
         match &a.out {
             Some(p) if !refused => println!("  wrote {} values to {}", r.result_count, p.display()),
             _ => results::print_table(&results, &out, a.top, labels),
