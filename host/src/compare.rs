@@ -316,48 +316,14 @@ impl Receipt {
             return d;
         }
         if let (Some(a), Some(b)) = (&self.selection.interpreter, &now.selection.interpreter) {
-            cmp(
-                "interpreter segment",
-                a.index.to_string(),
-                b.index.to_string(),
+            cmp_code(
+                &mut cmp,
+                "interpreter signer",
+                &interpreter_fields(a),
+                &interpreter_fields(b),
+                &a.signer,
+                &b.signer,
             );
-            cmp(
-                "interpreter offset",
-                a.offset.to_string(),
-                b.offset.to_string(),
-            );
-            cmp(
-                "interpreter priority",
-                a.bootstrap_priority.to_string(),
-                b.bootstrap_priority.to_string(),
-            );
-            cmp(
-                "interpreter bytecode size",
-                a.bytecode_size.to_string(),
-                b.bytecode_size.to_string(),
-            );
-            cmp(
-                "interpreter bytecode hash",
-                a.bytecode_hash.clone(),
-                b.bytecode_hash.clone(),
-            );
-            cmp(
-                "interpreter content hash",
-                a.content_hash.clone(),
-                b.content_hash.clone(),
-            );
-            cmp(
-                "interpreter features",
-                a.features_names.clone(),
-                b.features_names.clone(),
-            );
-            let signer = |s: &Option<crate::receipt::SignerRecord>| {
-                s.as_ref()
-                    .map_or("unsigned or unchecked".to_string(), |s| s.key_id.clone())
-            };
-            if a.signer.is_some() || b.signer.is_some() {
-                cmp("interpreter signer", signer(&a.signer), signer(&b.signer));
-            }
         }
         d
     }
@@ -372,41 +338,14 @@ impl Receipt {
             }
         };
         let (a, b) = (&self.selection.chosen, &now.selection.chosen);
-        cmp(
-            "segment",
-            format!("{} (features {:#x})", a.index, a.required_features),
-            format!("{} (features {:#x})", b.index, b.required_features),
+        cmp_code(
+            &mut cmp,
+            "code signer",
+            &chosen_fields(a),
+            &chosen_fields(b),
+            &a.signer,
+            &b.signer,
         );
-        cmp("segment offset", a.offset.to_string(), b.offset.to_string());
-        cmp("segment role", a.role.clone(), b.role.clone());
-        cmp("segment target", a.target.clone(), b.target.clone());
-        cmp(
-            "segment priority",
-            a.bootstrap_priority.to_string(),
-            b.bootstrap_priority.to_string(),
-        );
-        cmp(
-            "segment bytecode size",
-            a.bytecode_size.to_string(),
-            b.bytecode_size.to_string(),
-        );
-        cmp(
-            "segment bytecode hash",
-            a.bytecode_hash.clone(),
-            b.bytecode_hash.clone(),
-        );
-        cmp(
-            "segment content hash",
-            a.content_hash.clone(),
-            b.content_hash.clone(),
-        );
-        let signer = |s: &Option<crate::receipt::SignerRecord>| {
-            s.as_ref()
-                .map_or("unsigned or unchecked".to_string(), |s| s.key_id.clone())
-        };
-        if a.signer.is_some() || b.signer.is_some() {
-            cmp("code signer", signer(&a.signer), signer(&b.signer));
-        }
         cmp(
             "host features",
             self.selection.host_features_names.clone(),
@@ -505,6 +444,58 @@ impl Receipt {
             now.result.fuel_used.to_string(),
         );
         d
+    }
+}
+
+/// The fields of the code segment that ran, in the order `diff` reports them.
+fn chosen_fields(s: &crate::receipt::ChosenSegment) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "segment",
+            format!("{} (features {:#x})", s.index, s.required_features),
+        ),
+        ("segment offset", s.offset.to_string()),
+        ("segment role", s.role.clone()),
+        ("segment target", s.target.clone()),
+        ("segment priority", s.bootstrap_priority.to_string()),
+        ("segment bytecode size", s.bytecode_size.to_string()),
+        ("segment bytecode hash", s.bytecode_hash.clone()),
+        ("segment content hash", s.content_hash.clone()),
+    ]
+}
+
+/// The fields of the interpreter segment a two-stage run went through.
+fn interpreter_fields(i: &crate::receipt::InterpreterRecord) -> Vec<(&'static str, String)> {
+    vec![
+        ("interpreter segment", i.index.to_string()),
+        ("interpreter offset", i.offset.to_string()),
+        ("interpreter priority", i.bootstrap_priority.to_string()),
+        ("interpreter bytecode size", i.bytecode_size.to_string()),
+        ("interpreter bytecode hash", i.bytecode_hash.clone()),
+        ("interpreter content hash", i.content_hash.clone()),
+        ("interpreter features", i.features_names.clone()),
+    ]
+}
+
+/// Compares two records of a code segment field by field, then their
+/// signers (under `signer_what`) when either names one.
+fn cmp_code(
+    cmp: &mut impl FnMut(&str, String, String),
+    signer_what: &str,
+    a: &[(&'static str, String)],
+    b: &[(&'static str, String)],
+    sa: &Option<crate::receipt::SignerRecord>,
+    sb: &Option<crate::receipt::SignerRecord>,
+) {
+    for ((what, x), (_, y)) in a.iter().zip(b) {
+        cmp(what, x.clone(), y.clone());
+    }
+    let signer = |s: &Option<crate::receipt::SignerRecord>| {
+        s.as_ref()
+            .map_or("unsigned or unchecked".to_string(), |s| s.key_id.clone())
+    };
+    if sa.is_some() || sb.is_some() {
+        cmp(signer_what, signer(sa), signer(sb));
     }
 }
 

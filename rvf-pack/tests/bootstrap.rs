@@ -8,21 +8,89 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 
+const METHODS: [&[&str]; 6] = [
+    &["cg"],
+    &["jacobi"],
+    &["ppr-forward", "--source", "3", "--epsilon", "1e-7"],
+    &["ppr-backward", "--target", "5", "--epsilon", "1e-7"],
+    &[
+        "walk-estimate",
+        "--source",
+        "1",
+        "--target",
+        "9",
+        "--walks",
+        "2000",
+        "--seed",
+        "11",
+    ],
+    &["knn", "--query-index", "17", "--k", "5"],
+];
+
+/// `run FILE METHOD.. EXTRA.. --json`.
+fn run_method(f: &Path, m: &[&str], extra: &[&str]) -> std::process::Output {
+    let mut a = vec!["run", s(f)];
+    a.extend_from_slice(m);
+    a.extend_from_slice(extra);
+    a.push("--json");
+    run(&a)
+}
+
+/// `run FILE METHOD.. EXTRA.. --json`, which must succeed: its JSON.
+fn run_ok(f: &Path, m: &[&str], extra: &[&str]) -> serde_json::Value {
+    let o = run_method(f, m, extra);
+    assert!(o.status.success(), "{m:?} {extra:?}: {}", stderr(&o));
+    json(&o)
+}
+
+/// `run FILE METHOD.. EXTRA.. --json`: its exit status and JSON (if any).
+fn run_json(f: &Path, m: &[&str], extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let o = run_method(f, m, extra);
+    let v = if o.status.success() {
+        json(&o)
+    } else {
+        serde_json::Value::Null
+    };
+    (o.status.code(), v)
+}
+
+/// Calls `with` with the Poisson sample data (matrix, right-hand side,
+/// transpose, vectors) followed by `rest`, as `create` arguments.
+fn with_poisson(rest: &[&str], with: impl FnOnce(&[&str])) {
+    let (mtx, rhs, vecs) = (
+        sample("poisson16.mtx"),
+        sample("poisson16_rhs.txt"),
+        sample("points.fvecs"),
+    );
+    let mut a = vec![
+        "--matrix",
+        s(&mtx),
+        "--rhs",
+        s(&rhs),
+        "--with-transpose",
+        "--vectors",
+        s(&vecs),
+    ];
+    a.extend_from_slice(rest);
+    with(&a);
+}
+
+/// The stored WASM segment `seg` extracts to `bootstrap/dist/NAME`.
+fn assert_extracts_to(f: &Path, seg: &serde_json::Value, dir: &Path, name: &str) {
+    let out = dir.join(name);
+    let i = seg["index"].to_string();
+    assert!(run(&["extract", s(f), "--segment", &i, "-o", s(&out)])
+        .status
+        .success());
+    assert_eq!(
+        std::fs::read(out).unwrap(),
+        std::fs::read(root().join("bootstrap/dist").join(name)).unwrap()
+    );
+}
+
 fn booted(dir: &Path) -> PathBuf {
     let p = dir.join("booted.rvf");
-    pack(
-        &p,
-        &[
-            "--matrix",
-            s(&sample("poisson16.mtx")),
-            "--rhs",
-            s(&sample("poisson16_rhs.txt")),
-            "--with-transpose",
-            "--vectors",
-            s(&sample("points.fvecs")),
-            "--bootstrap",
-        ],
-    );
+    with_poisson(&["--bootstrap"], |a| pack(&p, a));
     p
 }
 
@@ -30,38 +98,11 @@ fn booted(dir: &Path) -> PathBuf {
 fn every_method_gives_the_same_bits_and_kernel_fuel_through_the_interpreter() {
     let d = tempfile::tempdir().unwrap();
     let f = booted(d.path());
-    let methods: [&[&str]; 6] = [
-        &["cg"],
-        &["jacobi"],
-        &["ppr-forward", "--source", "3", "--epsilon", "1e-7"],
-        &["ppr-backward", "--target", "5", "--epsilon", "1e-7"],
-        &[
-            "walk-estimate",
-            "--source",
-            "1",
-            "--target",
-            "9",
-            "--walks",
-            "2000",
-            "--seed",
-            "11",
-        ],
-        &["knn", "--query-index", "17", "--k", "5"],
-    ];
-    for m in methods {
-        let go = |extra: &[&str]| {
-            let mut a = vec!["run", s(&f)];
-            a.extend_from_slice(m);
-            a.extend_from_slice(extra);
-            a.push("--json");
-            let o = run(&a);
-            assert!(o.status.success(), "{m:?} {extra:?}: {}", stderr(&o));
-            json(&o)
-        };
+    for m in METHODS {
         // The interpreter runs no SIMD: compare with the baseline kernel
         // run directly.
-        let direct = go(&["--host-features", "-simd"]);
-        let two = go(&["--via", "interpreter"]);
+        let direct = run_ok(&f, m, &["--host-features", "-simd"]);
+        let two = run_ok(&f, m, &["--via", "interpreter"]);
         assert_eq!(direct["segment"]["index"], two["segment"]["index"], "{m:?}");
         assert_eq!(direct["output_digest"], two["output_digest"], "{m:?}");
         assert_eq!(direct["fuel_used"], two["fuel_used"], "{m:?}");
@@ -88,24 +129,10 @@ fn the_published_runtime_calls_it_self_bootstrapping() {
     let v = json(&run(&["select", s(&plain), "--json"]));
     assert_eq!(v["bootstrap"]["chain"], "host-required");
     // The interpreter is stored compressed, and extracts to the module.
-    let v = json(&run(&["inspect", s(&f), "--json"]));
-    let seg = v["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["detail"]["role"] == "interpreter")
-        .unwrap();
+    let seg = segment(&f, |s| s["detail"]["role"] == "interpreter");
     assert_eq!(seg["detail"]["compression"], "ZSTD");
     assert_eq!(seg["detail"]["interpreter_type"], 3);
-    let out = d.path().join("interp.wasm");
-    let i = seg["index"].to_string();
-    assert!(run(&["extract", s(&f), "--segment", &i, "-o", s(&out)])
-        .status
-        .success());
-    assert_eq!(
-        std::fs::read(out).unwrap(),
-        std::fs::read(root().join("bootstrap/dist/interp.wasm")).unwrap()
-    );
+    assert_extracts_to(&f, &seg, d.path(), "interp.wasm");
 }
 
 #[test]
@@ -118,14 +145,7 @@ fn the_interpreter_is_code_from_the_file_and_checked_as_such() {
     assert!(stderr(&o).contains("--bootstrap"), "{}", stderr(&o));
     // A byte of the stored interpreter changed: its hash refuses it.
     let f = booted(d.path());
-    let v = json(&run(&["inspect", s(&f), "--json"]));
-    let seg = v["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["detail"]["role"] == "interpreter")
-        .unwrap()
-        .clone();
+    let seg = segment(&f, |s| s["detail"]["role"] == "interpreter");
     let at = seg["offset"].as_u64().unwrap() as usize + 64 + 64 + 1000;
     let mut b = std::fs::read(&f).unwrap();
     b[at] ^= 0x40;
@@ -151,8 +171,7 @@ fn the_interpreter_is_code_from_the_file_and_checked_as_such() {
             "--sign-all",
         ],
     );
-    let o = run(&["append", s(&g), "--bootstrap"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    append(&g, &["--bootstrap"]);
     let o = run(&[
         "run",
         s(&g),
@@ -183,37 +202,14 @@ fn the_interpreter_is_code_from_the_file_and_checked_as_such() {
 /// The sample data of `booted`, with the Combined module as its only code.
 fn combined_only(dir: &Path) -> PathBuf {
     let p = dir.join("combined.rvf");
-    let o = run(&[
-        "create",
-        s(&p),
-        "--matrix",
-        s(&sample("poisson16.mtx")),
-        "--rhs",
-        s(&sample("poisson16_rhs.txt")),
-        "--with-transpose",
-        "--vectors",
-        s(&sample("points.fvecs")),
-        "--bootstrap=combined",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    with_poisson(&["--bootstrap=combined"], |a| create(&p, a));
     p
 }
 
 /// The same data with the two kernels (and no bootstrap module).
 fn kernels_only(dir: &Path) -> PathBuf {
     let p = dir.join("kernels.rvf");
-    pack(
-        &p,
-        &[
-            "--matrix",
-            s(&sample("poisson16.mtx")),
-            "--rhs",
-            s(&sample("poisson16_rhs.txt")),
-            "--with-transpose",
-            "--vectors",
-            s(&sample("points.fvecs")),
-        ],
-    );
+    with_poisson(&[], |a| pack(&p, a));
     p
 }
 
@@ -221,38 +217,11 @@ fn kernels_only(dir: &Path) -> PathBuf {
 fn a_combined_file_runs_every_method_with_the_baseline_kernels_bits() {
     let d = tempfile::tempdir().unwrap();
     let (c, k) = (combined_only(d.path()), kernels_only(d.path()));
-    let methods: [&[&str]; 6] = [
-        &["cg"],
-        &["jacobi"],
-        &["ppr-forward", "--source", "3", "--epsilon", "1e-7"],
-        &["ppr-backward", "--target", "5", "--epsilon", "1e-7"],
-        &[
-            "walk-estimate",
-            "--source",
-            "1",
-            "--target",
-            "9",
-            "--walks",
-            "2000",
-            "--seed",
-            "11",
-        ],
-        &["knn", "--query-index", "17", "--k", "5"],
-    ];
-    for m in methods {
-        let go = |f: &Path, extra: &[&str]| {
-            let mut a = vec!["run", s(f)];
-            a.extend_from_slice(m);
-            a.extend_from_slice(extra);
-            a.push("--json");
-            let o = run(&a);
-            assert!(o.status.success(), "{m:?} {extra:?}: {}", stderr(&o));
-            json(&o)
-        };
+    for m in METHODS {
         // The Combined module holds the baseline kernel: compare with it
         // run directly (a host without any proposal picks it).
-        let direct = go(&k, &["--host-features", "none"]);
-        let combined = go(&c, &[]);
+        let direct = run_ok(&k, m, &["--host-features", "none"]);
+        let combined = run_ok(&c, m, &[]);
         assert_eq!(direct["output_digest"], combined["output_digest"], "{m:?}");
         assert_eq!(direct["report"], combined["report"], "{m:?}");
         assert_eq!(direct["results"], combined["results"], "{m:?}");
@@ -303,28 +272,17 @@ fn a_combined_file_is_self_contained_and_self_bootstrapping() {
     );
     // One WASM segment: role combined, wasmi-compatible, ZSTD, priority
     // 128; it extracts to the committed module.
-    let v = json(&run(&["inspect", s(&f), "--json"]));
-    let wasm: Vec<_> = v["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let wasm: Vec<_> = segments(&f)
+        .into_iter()
         .filter(|s| s["detail"]["role"].is_string())
         .collect();
     assert_eq!(wasm.len(), 1, "{wasm:?}");
-    let seg = wasm[0];
+    let seg = &wasm[0];
     assert_eq!(seg["detail"]["role"], "combined");
     assert_eq!(seg["detail"]["compression"], "ZSTD");
     assert_eq!(seg["detail"]["interpreter_type"], 3);
     assert_eq!(seg["detail"]["bootstrap_priority"], 128);
-    let out = d.path().join("combined.wasm");
-    let i = seg["index"].to_string();
-    assert!(run(&["extract", s(&f), "--segment", &i, "-o", s(&out)])
-        .status
-        .success());
-    assert_eq!(
-        std::fs::read(out).unwrap(),
-        std::fs::read(root().join("bootstrap/dist/combined.wasm")).unwrap()
-    );
+    assert_extracts_to(&f, seg, d.path(), "combined.wasm");
     // It carries no interpreter: a two-stage run is refused.
     let o = run(&["run", s(&f), "cg", "--via", "interpreter"]);
     assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
@@ -334,8 +292,7 @@ fn a_combined_file_is_self_contained_and_self_bootstrapping() {
 fn append_bootstrap_combined_adds_it_behind_the_kernels() {
     let d = tempfile::tempdir().unwrap();
     let f = karate(d.path());
-    let o = run(&["append", s(&f), "--bootstrap=combined"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    append(&f, &["--bootstrap=combined"]);
     assert!(rvf_runtime::RvfStore::open_readonly(&f)
         .unwrap()
         .is_self_bootstrapping());
@@ -415,68 +372,19 @@ fn booted_simd(dir: &Path, simd_only: bool) -> PathBuf {
     } else {
         "booted-simd.rvf"
     });
-    let (mtx, rhs, vecs) = (
-        sample("poisson16.mtx"),
-        sample("poisson16_rhs.txt"),
-        sample("points.fvecs"),
-    );
-    let mut a = vec![
-        "create",
-        s(&p),
-        "--matrix",
-        s(&mtx),
-        "--rhs",
-        s(&rhs),
-        "--with-transpose",
-        "--vectors",
-        s(&vecs),
-        "--bootstrap=interpreter-simd",
-    ];
-    let (b, m) = (kernel("baseline"), kernel("simd"));
-    if !simd_only {
-        a.extend_from_slice(&["--solver", s(&b)]);
-    }
-    a.extend_from_slice(&["--solver", s(&m)]);
-    if simd_only {
-        a.push("--allow-no-baseline");
-    }
-    let o = run(&a);
-    assert!(o.status.success(), "{a:?}: {}", stderr(&o));
+    with_poisson(&["--bootstrap=interpreter-simd"], |a| {
+        let (b, m) = (kernel("baseline"), kernel("simd"));
+        let mut a = a.to_vec();
+        if !simd_only {
+            a.extend_from_slice(&["--solver", s(&b)]);
+        }
+        a.extend_from_slice(&["--solver", s(&m)]);
+        if simd_only {
+            a.push("--allow-no-baseline");
+        }
+        create(&p, &a);
+    });
     p
-}
-
-const METHODS: [&[&str]; 6] = [
-    &["cg"],
-    &["jacobi"],
-    &["ppr-forward", "--source", "3", "--epsilon", "1e-7"],
-    &["ppr-backward", "--target", "5", "--epsilon", "1e-7"],
-    &[
-        "walk-estimate",
-        "--source",
-        "1",
-        "--target",
-        "9",
-        "--walks",
-        "2000",
-        "--seed",
-        "11",
-    ],
-    &["knn", "--query-index", "17", "--k", "5"],
-];
-
-/// `run FILE METHOD.. EXTRA.. --json`: its exit status and JSON (if any).
-fn run_json(f: &Path, m: &[&str], extra: &[&str]) -> (Option<i32>, serde_json::Value) {
-    let mut a = vec!["run", s(f)];
-    a.extend_from_slice(m);
-    a.extend_from_slice(extra);
-    a.push("--json");
-    let o = run(&a);
-    let v = if o.status.success() {
-        json(&o)
-    } else {
-        serde_json::Value::Null
-    };
-    (o.status.code(), v)
 }
 
 #[test]
@@ -518,16 +426,20 @@ fn a_receipt_of_a_direct_simd_run_replays_through_the_simd_interpreter() {
     let d = tempfile::tempdir().unwrap();
     let f = booted_simd(d.path(), false);
     let r = d.path().join("r.json");
-    let o = run(&[
-        "run",
-        s(&f),
-        "ppr-forward",
-        "--source",
-        "3",
-        "--receipt",
-        s(&r),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    // `run FILE ppr-forward --source 3 --receipt r.json`.
+    let record = |f: &Path| {
+        let o = run(&[
+            "run",
+            s(f),
+            "ppr-forward",
+            "--source",
+            "3",
+            "--receipt",
+            s(&r),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    record(&f);
     let receipt: serde_json::Value = serde_json::from_slice(&std::fs::read(&r).unwrap()).unwrap();
     let o = run(&["replay", s(&r), "--via", "interpreter", "--json"]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
@@ -537,16 +449,7 @@ fn a_receipt_of_a_direct_simd_run_replays_through_the_simd_interpreter() {
     // The default interpreter runs no SIMD: the same receipt does not
     // replay through it (exit 14: the segment differs).
     let plain = booted(d.path());
-    let o = run(&[
-        "run",
-        s(&plain),
-        "ppr-forward",
-        "--source",
-        "3",
-        "--receipt",
-        s(&r),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    record(&plain);
     let o = run(&["replay", s(&r), "--via", "interpreter"]);
     assert_ne!(o.status.code(), Some(0), "{}", stdout(&o));
 }
@@ -557,8 +460,7 @@ fn with_both_interpreters_the_one_that_runs_the_best_kernel_is_used() {
     // Both kernels (segments 2 and 3), the default interpreter (segment 4),
     // then the SIMD one appended (segment 6, after the first manifest).
     let f = booted(d.path());
-    let o = run(&["append", s(&f), "--bootstrap=interpreter-simd"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    append(&f, &["--bootstrap=interpreter-simd"]);
     let sel = |extra: &[&str]| {
         let mut a = vec!["select", s(&f), "--via", "interpreter", "--json"];
         a.extend_from_slice(extra);

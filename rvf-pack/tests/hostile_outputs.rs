@@ -70,6 +70,17 @@ fn c09_repeated_meta_keys_are_refused() {
     assert!(!out.exists());
 }
 
+/// `ARGS` exits 2, refusing an output that is one of its inputs.
+fn assert_refused_as_input(a: &[&str]) {
+    let o = run(a);
+    assert_eq!(o.status.code(), Some(2), "{a:?}: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("refusing to overwrite an input"),
+        "{a:?}: {}",
+        stderr(&o)
+    );
+}
+
 /// #11: an output that is the same file as an input is refused.
 #[test]
 fn c11_outputs_never_replace_inputs() {
@@ -88,13 +99,7 @@ fn c11_outputs_never_replace_inputs() {
         vec!["append", s(&g), "--matrix", s(&link)],
     ];
     for a in &cases {
-        let o = run(a);
-        assert_eq!(o.status.code(), Some(2), "{a:?}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains("refusing to overwrite an input"),
-            "{a:?}: {}",
-            stderr(&o)
-        );
+        assert_refused_as_input(a);
     }
     assert_eq!(
         (std::fs::read(&g).unwrap(), std::fs::read(&mtx).unwrap()),
@@ -147,13 +152,7 @@ fn c11_outputs_never_replace_keys_or_trust_files() {
     }
     // The first four are refused as outputs over inputs, by name.
     for a in &cases[..4] {
-        let o = run(a);
-        assert_eq!(o.status.code(), Some(2), "{a:?}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains("refusing to overwrite an input"),
-            "{a:?}: {}",
-            stderr(&o)
-        );
+        assert_refused_as_input(a);
     }
     let o = run(&cases[4]);
     assert!(

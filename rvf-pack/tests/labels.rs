@@ -15,17 +15,22 @@ fn lines(p: &Path) -> Vec<String> {
 
 fn lesmis(dir: &Path) -> std::path::PathBuf {
     let f = dir.join("lesmis.rvf");
-    pack(
-        &f,
-        &[
-            "--matrix",
-            s(&sample("lesmis.mtx")),
-            "--with-transpose",
-            "--labels",
-            s(&sample("lesmis.labels")),
-        ],
-    );
+    pack_lesmis(&f, &[]);
     f
+}
+
+/// Les Misérables with its transpose and character names, then `extra`.
+fn pack_lesmis(f: &Path, extra: &[&str]) {
+    let (mtx, labels) = (sample("lesmis.mtx"), sample("lesmis.labels"));
+    let mut a = vec![
+        "--matrix",
+        s(&mtx),
+        "--with-transpose",
+        "--labels",
+        s(&labels),
+    ];
+    a.extend_from_slice(extra);
+    pack(f, &a);
 }
 
 #[test]
@@ -327,26 +332,8 @@ fn changed_labels_are_never_shown() {
     let d = tempfile::tempdir().unwrap();
     let (key, public) = keys(d.path());
     let f = d.path().join("l.rvf");
-    pack(
-        &f,
-        &[
-            "--matrix",
-            s(&sample("lesmis.mtx")),
-            "--with-transpose",
-            "--labels",
-            s(&sample("lesmis.labels")),
-            "--sign",
-            s(&key),
-            "--sign-all",
-        ],
-    );
-    let v = json(&run(&["inspect", s(&f), "--json"]));
-    let meta = v["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["type"] == "META")
-        .unwrap();
+    pack_lesmis(&f, &["--sign", s(&key), "--sign-all"]);
+    let meta = segment(&f, |x| x["type"] == "META");
     let (off, len) = (
         meta["offset"].as_u64().unwrap() as usize + 64,
         meta["payload_length"].as_u64().unwrap() as usize,

@@ -396,6 +396,14 @@ fn booted(d: &Path, extra: &[&str]) -> PathBuf {
     f
 }
 
+/// `run FILE ppr-forward --via interpreter EXTRA..`, which must succeed.
+fn run_via_interpreter(f: &Path, extra: &[&str]) {
+    let mut a = vec!["run", s(f), "ppr-forward", "--via", "interpreter"];
+    a.extend_from_slice(extra);
+    let o = run(&a);
+    assert!(o.status.success(), "{a:?}: {}", stdout_of(&o));
+}
+
 /// A run through the file's interpreter records its route and the
 /// interpreter segment; replay takes that route by itself; `--via direct`
 /// overrides it (outputs still identical, the route a note); an edited or
@@ -405,16 +413,7 @@ fn interpreter_runs_record_their_route_and_replay_on_it() {
     let d = tempfile::tempdir().unwrap();
     let f = booted(d.path(), &["--bootstrap"]);
     let r1 = d.path().join("r1.json");
-    let o = run(&[
-        "run",
-        s(&f),
-        "ppr-forward",
-        "--via",
-        "interpreter",
-        "--receipt",
-        s(&r1),
-    ]);
-    assert!(o.status.success(), "{}", stdout_of(&o));
+    run_via_interpreter(&f, &["--receipt", s(&r1)]);
     let r = read_json(&r1);
     assert_eq!(r["selection"]["via"], "interpreter");
     let interp = &r["selection"]["interpreter"];
@@ -531,27 +530,28 @@ fn signed_receipts_cover_the_route_and_policies_cover_the_interpreter() {
     let o = run(&["sign", s(&f), "--key", s(&alice)]);
     assert!(o.status.success(), "{}", stdout_of(&o));
     let rc = d.path().join("r.json");
-    let o = run(&[
-        "run",
-        s(&f),
-        "ppr-forward",
-        "--via",
-        "interpreter",
-        "--trust",
-        s(&alice_pub),
-        "--receipt",
-        s(&rc),
-        "--sign-receipt",
-        s(&key("archivist", "key")),
-    ]);
-    assert!(o.status.success(), "{}", stdout_of(&o));
+    run_via_interpreter(
+        &f,
+        &[
+            "--trust",
+            s(&alice_pub),
+            "--receipt",
+            s(&rc),
+            "--sign-receipt",
+            s(&key("archivist", "key")),
+        ],
+    );
     let r = read_json(&rc);
     assert_eq!(r["selection"]["interpreter"]["signer"]["key_name"], "alice");
     let archivist_pub = key("archivist", "pub");
-    let trusted = ["--trust", s(&alice_pub), "--trust", s(&archivist_pub)];
-    let mut a = vec!["replay", s(&rc)];
-    a.extend_from_slice(&trusted);
-    let o = run(&a);
+    // `replay ARGS..` under a policy that trusts both keys.
+    let replay = |args: &[&str]| {
+        let mut a = vec!["replay"];
+        a.extend_from_slice(args);
+        a.extend_from_slice(&["--trust", s(&alice_pub), "--trust", s(&archivist_pub)]);
+        run(&a)
+    };
+    let o = replay(&[s(&rc)]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout_of(&o));
     assert!(
         stdout_of(&o).contains("signed by alice"),
@@ -578,16 +578,12 @@ fn signed_receipts_cover_the_route_and_policies_cover_the_interpreter() {
         let mut e = r.clone();
         edit(&mut e);
         write_json(&t, &e);
-        let mut a = vec!["replay", s(&t)];
-        a.extend_from_slice(&trusted);
-        let o = run(&a);
+        let o = replay(&[s(&t)]);
         assert_eq!(o.status.code(), Some(3), "{}", stdout_of(&o));
         assert!(stdout_of(&o).contains("signature"), "{}", stdout_of(&o));
     }
     // Against a file whose interpreter no trusted key signed: refused (16).
-    let mut a = vec!["replay", s(&rc), s(&unsigned_interp)];
-    a.extend_from_slice(&trusted);
-    let o = run(&a);
+    let o = replay(&[s(&rc), s(&unsigned_interp)]);
     assert_eq!(o.status.code(), Some(16), "{}", stdout_of(&o));
     assert!(stdout_of(&o).contains("REFUSED"), "{}", stdout_of(&o));
 }

@@ -23,20 +23,20 @@ use rvf_spec::format::{seg, WASM_FEAT_BULK_MEMORY, WASM_FEAT_SIMD};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+/// The committed interpreter module `bootstrap/dist/NAME`, compiled.
+fn load_interpreter(name: &str) -> Interpreter {
+    let bytes = std::fs::read(common::root().join("bootstrap/dist").join(name)).unwrap();
+    Interpreter::new(&bytes, CompilationMode::LazyTranslation).unwrap()
+}
+
 fn interp() -> &'static Interpreter {
     static I: OnceLock<Interpreter> = OnceLock::new();
-    I.get_or_init(|| {
-        let bytes = std::fs::read(common::root().join("bootstrap/dist/interp.wasm")).unwrap();
-        Interpreter::new(&bytes, CompilationMode::LazyTranslation).unwrap()
-    })
+    I.get_or_init(|| load_interpreter("interp.wasm"))
 }
 
 fn interp_simd() -> &'static Interpreter {
     static I: OnceLock<Interpreter> = OnceLock::new();
-    I.get_or_init(|| {
-        let bytes = std::fs::read(common::root().join("bootstrap/dist/interp-simd.wasm")).unwrap();
-        Interpreter::new(&bytes, CompilationMode::LazyTranslation).unwrap()
-    })
+    I.get_or_init(|| load_interpreter("interp-simd.wasm"))
 }
 
 /// The three sample files, packed once (karate with its transpose,
@@ -134,38 +134,41 @@ fn request(m: Method, options: &[(&str, &str)]) -> Request {
     req
 }
 
-#[test]
-fn every_method_gives_the_direct_result_two_stage() {
+/// Every run of `RUNS`, directly and two-stage: identical outputs and
+/// segment checks; and the direct run is what the session with `config`
+/// gives, with a kernel that requires `features`. `show` prints a run.
+fn assert_two_stage_is_direct<D: std::fmt::Debug, T: std::fmt::Display>(
+    direct: impl Fn(
+        &Params,
+        &[u8],
+        rvf_spec::source::ArraySource<'_>,
+        &mut dyn FnMut(u32) -> bool,
+    ) -> Result<RunOutput, D>,
+    two: impl Fn(
+        &Params,
+        &[u8],
+        rvf_spec::source::ArraySource<'_>,
+        &mut dyn FnMut(u32) -> bool,
+    ) -> Result<RunOutput, T>,
+    config: impl Fn() -> HostConfig,
+    features: u16,
+    show: impl Fn(Method, &RunOutput, &[u32]),
+) {
     let (_, files) = samples();
-    let baseline = kernel("baseline");
-    let direct = Sandbox::new(0, Limits::default()).admit(&baseline).unwrap();
-    let two: LoadedKernel = interp().admit(&baseline, 0, Limits::default()).unwrap();
-    assert_eq!(two.abi_version(), direct.abi_version());
     for (f, m, options) in RUNS {
         let bytes = std::fs::read(&files[f]).unwrap();
         let file = RvfFile::parse(&bytes).unwrap();
         let req = request(m, options);
-        let (d, dlog) = with_data(&file, &req, |p, i, s, c| direct.run(p, i, s, Some(c), None));
-        let (t, tlog) = with_data(&file, &req, |p, i, s, c| two.run(p, i, s, Some(c), None));
+        let (d, dlog) = with_data(&file, &req, &direct);
+        let (t, tlog) = with_data(&file, &req, &two);
         let d = d.unwrap();
         let t = t.unwrap_or_else(|e| panic!("{}: {e}", m.name()));
-        println!(
-            "{}: status {} fuel {} host {:?} checks {dlog:?}",
-            m.name(),
-            d.report.status,
-            d.fuel_used,
-            d.host
-        );
+        show(m, &d, &dlog);
         assert!(!d.output.is_empty(), "{}", m.name());
         assert_eq!(t, d, "{}", m.name());
         assert_eq!(tlog, dlog, "{}", m.name());
-        // The direct run is the session's (what `rvf-pack run` prints).
-        let config = HostConfig {
-            allowed_features: 0,
-            ..HostConfig::default()
-        };
-        let s = Session::new(file, config).run(&req).unwrap();
-        assert_eq!(s.header.required_features, 0);
+        let s = Session::new(file, config()).run(&req).unwrap();
+        assert_eq!(s.header.required_features, features);
         assert_eq!(
             (s.report, &s.output, s.fuel_used),
             (d.report, &d.output, d.fuel_used)
@@ -174,8 +177,34 @@ fn every_method_gives_the_direct_result_two_stage() {
 }
 
 #[test]
+fn every_method_gives_the_direct_result_two_stage() {
+    let baseline = kernel("baseline");
+    let direct = Sandbox::new(0, Limits::default()).admit(&baseline).unwrap();
+    let two: LoadedKernel = interp().admit(&baseline, 0, Limits::default()).unwrap();
+    assert_eq!(two.abi_version(), direct.abi_version());
+    // The direct run is the session's (what `rvf-pack run` prints).
+    assert_two_stage_is_direct(
+        |p, i, s, c| direct.run(p, i, s, Some(c), None),
+        |p, i, s, c| two.run(p, i, s, Some(c), None),
+        || HostConfig {
+            allowed_features: 0,
+            ..HostConfig::default()
+        },
+        0,
+        |m, d, dlog| {
+            println!(
+                "{}: status {} fuel {} host {:?} checks {dlog:?}",
+                m.name(),
+                d.report.status,
+                d.fuel_used,
+                d.host
+            )
+        },
+    );
+}
+
+#[test]
 fn every_method_gives_the_direct_simd_result_in_the_simd_interpreter() {
-    let (_, files) = samples();
     let simd = kernel("simd");
     let declared = WASM_FEAT_SIMD | WASM_FEAT_BULK_MEMORY;
     assert_eq!(interp_simd().features() & declared, declared);
@@ -185,31 +214,21 @@ fn every_method_gives_the_direct_simd_result_in_the_simd_interpreter() {
     let two = interp_simd()
         .admit(&simd, declared, Limits::default())
         .unwrap();
-    for (f, m, options) in RUNS {
-        let bytes = std::fs::read(&files[f]).unwrap();
-        let file = RvfFile::parse(&bytes).unwrap();
-        let req = request(m, options);
-        let (d, dlog) = with_data(&file, &req, |p, i, s, c| direct.run(p, i, s, Some(c), None));
-        let (t, tlog) = with_data(&file, &req, |p, i, s, c| two.run(p, i, s, Some(c), None));
-        let d = d.unwrap();
-        let t = t.unwrap_or_else(|e| panic!("{}: {e}", m.name()));
-        println!(
-            "{} (simd): status {} fuel {}",
-            m.name(),
-            d.report.status,
-            d.fuel_used
-        );
-        assert!(!d.output.is_empty(), "{}", m.name());
-        assert_eq!(t, d, "{}", m.name());
-        assert_eq!(tlog, dlog, "{}", m.name());
-        // The direct run is the session's default on this host (SIMD).
-        let s = Session::new(file, HostConfig::default()).run(&req).unwrap();
-        assert_eq!(s.header.required_features, declared);
-        assert_eq!(
-            (s.report, &s.output, s.fuel_used),
-            (d.report, &d.output, d.fuel_used)
-        );
-    }
+    // The direct run is the session's default on this host (SIMD).
+    assert_two_stage_is_direct(
+        |p, i, s, c| direct.run(p, i, s, Some(c), None),
+        |p, i, s, c| two.run(p, i, s, Some(c), None),
+        HostConfig::default,
+        declared,
+        |m, d, _| {
+            println!(
+                "{} (simd): status {} fuel {}",
+                m.name(),
+                d.report.status,
+                d.fuel_used
+            )
+        },
+    );
 }
 
 #[test]

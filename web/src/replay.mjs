@@ -459,27 +459,55 @@ const dataWords = (d) => `${d.matrix === null || d.matrix === undefined ? 'no ma
 /** The recorded route in words (replay::route_words). */
 export const routeWords = (r) => (routeOf(r) === 'interpreter' && r.selection.interpreter ? `interpreter (segment ${r.selection.interpreter.index})` : 'direct');
 
+/** A `cmp(what, a, b)` that records `WHAT: receipt A, replay B` in `d` when they differ. */
+const differ = (d) => (what, a, b) => { if (String(a) !== String(b)) d.push(`${what}: receipt ${a}, replay ${b}`); };
+
+/** The fields of the code segment that ran, in the order `diff` reports them
+ *  (compare.rs chosen_fields): [what, field name or getter]. */
+const CHOSEN_FIELDS = [
+  ['segment', (s) => `${s.index} (features 0x${Number(s.required_features).toString(16)})`],
+  ['segment offset', 'offset'],
+  ['segment role', 'role'],
+  ['segment target', 'target'],
+  ['segment priority', 'bootstrap_priority'],
+  ['segment bytecode size', 'bytecode_size'],
+  ['segment bytecode hash', 'bytecode_hash'],
+  ['segment content hash', 'content_hash'],
+];
+
+/** The fields of the interpreter a two-stage run went through (compare.rs interpreter_fields). */
+const INTERPRETER_FIELDS = [
+  ['interpreter segment', 'index'],
+  ['interpreter offset', 'offset'],
+  ['interpreter priority', 'bootstrap_priority'],
+  ['interpreter bytecode size', 'bytecode_size'],
+  ['interpreter bytecode hash', 'bytecode_hash'],
+  ['interpreter content hash', 'content_hash'],
+  ['interpreter features', 'features_names'],
+];
+
+/** Compares two records of a code segment field by field, then their
+ *  signers (under `signerWhat`) when either names one (compare.rs cmp_code). */
+function cmpCode(cmp, fields, signerWhat, a, b) {
+  for (const [what, f] of fields) {
+    const get = typeof f === 'function' ? f : (x) => x[f];
+    cmp(what, get(a), get(b));
+  }
+  const signer = (s) => s?.key_id ?? 'unsigned or unchecked';
+  if (a.signer || b.signer) cmp(signerWhat, signer(a.signer), signer(b.signer));
+}
+
 /** How the route differs (Receipt::route_diff): what ran the kernel. */
 export function routeDiff(r, now) {
   const d = [];
-  const cmp = (what, a, b) => { if (String(a) !== String(b)) d.push(`${what}: receipt ${a}, replay ${b}`); };
+  const cmp = differ(d);
   const words = (x) => { const w = routeOf(x); return w === null ? String(x.selection.via) : w === 'interpreter' && x.selection.interpreter ? routeWords(x) : w; };
   if (routeOf(r) !== routeOf(now)) {
     cmp('route', words(r), words(now));
     return d;
   }
   const [a, b] = [r.selection.interpreter, now.selection.interpreter];
-  if (a && b) {
-    cmp('interpreter segment', a.index, b.index);
-    cmp('interpreter offset', a.offset, b.offset);
-    cmp('interpreter priority', a.bootstrap_priority, b.bootstrap_priority);
-    cmp('interpreter bytecode size', a.bytecode_size, b.bytecode_size);
-    cmp('interpreter bytecode hash', a.bytecode_hash, b.bytecode_hash);
-    cmp('interpreter content hash', a.content_hash, b.content_hash);
-    cmp('interpreter features', a.features_names, b.features_names);
-    const signer = (s) => s?.key_id ?? 'unsigned or unchecked';
-    if (a.signer || b.signer) cmp('interpreter signer', signer(a.signer), signer(b.signer));
-  }
+  if (a && b) cmpCode(cmp, INTERPRETER_FIELDS, 'interpreter signer', a, b);
   return d;
 }
 
@@ -488,18 +516,8 @@ export function routeDiff(r, now) {
  *  `route: false` leaves the route out (Receipt::diff_but_route). */
 export function diff(r, now, { compareFuel, compareEngine, route = true }) {
   const d = route ? routeDiff(r, now) : [];
-  const cmp = (what, a, b) => { if (String(a) !== String(b)) d.push(`${what}: receipt ${a}, replay ${b}`); };
-  const [a, b] = [r.selection.chosen, now.selection.chosen];
-  cmp('segment', `${a.index} (features 0x${Number(a.required_features).toString(16)})`, `${b.index} (features 0x${b.required_features.toString(16)})`);
-  cmp('segment offset', a.offset, b.offset);
-  cmp('segment role', a.role, b.role);
-  cmp('segment target', a.target, b.target);
-  cmp('segment priority', a.bootstrap_priority, b.bootstrap_priority);
-  cmp('segment bytecode size', a.bytecode_size, b.bytecode_size);
-  cmp('segment bytecode hash', a.bytecode_hash, b.bytecode_hash);
-  cmp('segment content hash', a.content_hash, b.content_hash);
-  const signer = (s) => s?.key_id ?? 'unsigned or unchecked';
-  if (a.signer || b.signer) cmp('code signer', signer(a.signer), signer(b.signer));
+  const cmp = differ(d);
+  cmpCode(cmp, CHOSEN_FIELDS, 'code signer', r.selection.chosen, now.selection.chosen);
   cmp('host features', r.selection.host_features_names, now.selection.host_features_names);
   const forced = (f) => (f === null || f === undefined ? 'none' : f);
   cmp('forced segment', forced(r.selection.forced_segment), forced(now.selection.forced_segment));

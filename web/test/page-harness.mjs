@@ -69,3 +69,14 @@ export async function run(page, method, fields = {}) {
 
 export const text = (page, sel) => page.locator(sel).innerText();
 export const isHidden = (page, sel) => page.locator(sel).evaluate((e) => e.hidden || e.closest('[hidden]') !== null);
+
+/** Start counting setInterval ticks on the page (every 20 ms). */
+export const startTicks = (page) => page.evaluate(() => { window.ticks = []; window.ticker = setInterval(() => window.ticks.push(performance.now()), 20); });
+/** The longest gap between ticks and their count (and the span from first to last) since startTicks. */
+export const ticks = (page) => page.evaluate(() => {
+  clearInterval(window.ticker);
+  const t = window.ticks;
+  let gap = 0;
+  for (let i = 1; i < t.length; i++) gap = Math.max(gap, t[i] - t[i - 1]);
+  return { n: t.length, gap, span: t.length ? t[t.length - 1] - t[0] : 0 };
+});

@@ -10,23 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bootedSamples, rvfPack, root } from './common.mjs';
 import { abiModule, SPIN } from './wasm-build.mjs';
-import { serve, launch, openPage, load, run, text, isHidden, shots } from './page-harness.mjs';
+import { serve, launch, openPage, load, run, text, isHidden, shots, startTicks, ticks } from './page-harness.mjs';
 
 const files = bootedSamples();
 let server, url, browser;
 before(async () => { ({ server, url } = await serve()); browser = await launch(); });
 after(async () => { await browser?.close(); server?.close(); });
-
-/** Start counting setInterval ticks on the page (every 20 ms). */
-const startTicks = (page) => page.evaluate(() => { window.ticks = []; window.ticker = setInterval(() => window.ticks.push(performance.now()), 20); });
-/** The longest gap between ticks and their count since startTicks. */
-const ticks = (page) => page.evaluate(() => {
-  clearInterval(window.ticker);
-  const t = window.ticks;
-  let gap = 0;
-  for (let i = 1; i < t.length; i++) gap = Math.max(gap, t[i] - t[i - 1]);
-  return { n: t.length, gap };
-});
 
 test('a run through the file\'s interpreter gives the Rust host\'s digest and kernel fuel', async () => {
   const { page, errors } = await openPage(browser, url);

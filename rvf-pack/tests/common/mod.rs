@@ -39,14 +39,28 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// `rvf-pack create OUT ARGS...`, which must succeed.
+pub fn create(out: &Path, args: &[&str]) {
+    let mut a = vec!["create", s(out)];
+    a.extend_from_slice(args);
+    let o = run(&a);
+    assert!(o.status.success(), "{a:?}: {}", stderr(&o));
+}
+
+/// `rvf-pack append FILE ARGS...`, which must succeed.
+pub fn append(f: &Path, args: &[&str]) {
+    let mut a = vec!["append", s(f)];
+    a.extend_from_slice(args);
+    let o = run(&a);
+    assert!(o.status.success(), "{a:?}: {}", stderr(&o));
+}
+
 /// `rvf-pack create OUT ARGS... --solver baseline --solver simd`, which must succeed.
 pub fn pack(out: &Path, args: &[&str]) {
     let (b, m) = (kernel("baseline"), kernel("simd"));
-    let mut a = vec!["create", s(out)];
-    a.extend_from_slice(args);
+    let mut a = args.to_vec();
     a.extend_from_slice(&["--solver", s(&b), "--solver", s(&m)]);
-    let o = run(&a);
-    assert!(o.status.success(), "{a:?}: {}", stderr(&o));
+    create(out, &a);
 }
 
 /// The karate graph with its transpose.
@@ -103,4 +117,17 @@ pub fn fvecs(path: &Path, rows: usize, dim: usize, seed: u64) -> Vec<Vec<f32>> {
 pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(o), stderr(o)))
+}
+
+/// The segments `inspect --json` lists.
+pub fn segments(f: &Path) -> Vec<serde_json::Value> {
+    json(&run(&["inspect", s(f), "--json"]))["segments"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The first segment `inspect --json` lists that `pick` accepts.
+pub fn segment(f: &Path, pick: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    segments(f).into_iter().find(|x| pick(x)).unwrap()
 }

@@ -329,30 +329,36 @@ pub(super) fn signed_cases() -> Vec<Case> {
     ];
     v.push(c);
 
+    // Segment 1 carrying a footer alice made, but over other bytes: its
+    // signature does not verify, so a policy trusting alice refuses it.
+    let foreign_footer = |file, what, b: Vec<u8>| {
+        check_footer(&b, 1, "alice", false);
+        let mut c = case(file, what, b);
+        c.hashes = ["verified"; 3].to_vec();
+        c.selections = vec![sel_trusting(
+            &["alice"],
+            NONE,
+            &[(1, "rejected:untrusted"), (2, "rejected:features")],
+        )];
+        c.runs = vec![ppr(
+            NONE,
+            vec![trusting(&["alice"])],
+            Expect::Refused("untrusted"),
+        )];
+        c
+    };
+
     // Segment 2's footer copied over segment 1's: a signature by a trusted
     // key, but over another segment.
     let mut b = signed.clone();
     let (a1, a2) = (footer_at(&b, 1), footer_at(&b, 2));
     let other = b[a2..a2 + 72].to_vec();
     b[a1..a1 + 72].copy_from_slice(&other);
-    check_footer(&b, 1, "alice", false);
-    let mut c = case(
+    v.push(foreign_footer(
         "signed-footer-moved.rvf",
         "the SIMD module's footer copied onto the baseline module",
         b,
-    );
-    c.hashes = ["verified"; 3].to_vec();
-    c.selections = vec![sel_trusting(
-        &["alice"],
-        NONE,
-        &[(1, "rejected:untrusted"), (2, "rejected:features")],
-    )];
-    c.runs = vec![ppr(
-        NONE,
-        vec![trusting(&["alice"])],
-        Expect::Refused("untrusted"),
-    )];
-    v.push(c);
+    ));
 
     // The footer alice made for the same module in another file (there at
     // priority 3): not a signature over this segment.
@@ -369,24 +375,11 @@ pub(super) fn signed_cases() -> Vec<Case> {
     let mut b = signed.clone();
     let (a1, e0) = (footer_at(&b, 1), footer_at(&elsewhere, 0));
     b[a1..a1 + 72].copy_from_slice(&elsewhere[e0..e0 + 72]);
-    check_footer(&b, 1, "alice", false);
-    let mut c = case(
+    v.push(foreign_footer(
         "signed-other-file.rvf",
         "the baseline module's footer replaced by alice's footer from another file",
         b,
-    );
-    c.hashes = ["verified"; 3].to_vec();
-    c.selections = vec![sel_trusting(
-        &["alice"],
-        NONE,
-        &[(1, "rejected:untrusted"), (2, "rejected:features")],
-    )];
-    c.runs = vec![ppr(
-        NONE,
-        vec![trusting(&["alice"])],
-        Expect::Refused("untrusted"),
-    )];
-    v.push(c);
+    ));
 
     // A footer naming an algorithm no host implements.
     let mut b = signed.clone();
