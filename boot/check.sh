@@ -8,7 +8,9 @@
 #     --host-features none`, bit for bit;
 #  2. hostile modules in one boot: a spinning module stops out of fuel
 #     (exit 8), a memory bomb stops at the memory cap (exit 9), and the
-#     firmware then runs karate ppr-forward correctly.
+#     firmware then runs karate ppr-forward correctly;
+#  3. refusals — a bad parameter, a bad option value, a missing file, a file
+#     with one byte changed — end with rvf-pack's exit code.
 # Prints a markdown table (digest, fuel, RAM per case); exit 1 on any
 # mismatch. Needs QEMU (boot/install-qemu.sh).
 #
@@ -49,6 +51,15 @@ for h in spin bomb; do
   fi
   pack $h.rvf --matrix "$s/karate.mtx" --with-transpose --solver "$boot/hostile/$h.wasm"
 done
+
+# One byte changed in the middle of the karate file (inside a stored segment).
+cp "$work/karate.rvf" "$work/flipped.rvf"
+size=$(wc -c < "$work/flipped.rvf")
+printf '\377' | dd of="$work/flipped.rvf" bs=1 seek=$((size / 2)) conv=notrunc status=none
+cmp -s "$work/karate.rvf" "$work/flipped.rvf" && {
+  printf '\000' | dd of="$work/flipped.rvf" bs=1 seek=$((size / 2)) conv=notrunc status=none
+}
+rm -f "$work/missing.rvf"
 
 cases=(
   "karate.rvf ppr-forward --source 0 --epsilon 1e-6"
@@ -108,5 +119,18 @@ for m in "${machines[@]}"; do
   bomb=$(grep '^RAM' <<< "$out" | sed -n 2p) # the bomb's: its guest memory at the cap
   echo "| $m | spin, bomb, then karate ppr-forward in one boot | exits $got(want $want; host $h8 $h9), then ${last:0:16}… $ok | | $(field heap_peak "$bomb") | $(field guest_memory "$bomb") | $(field stack "$out") | |"
   [ "$ok" = yes ] || echo "$out" >&2
+  # Refusals: a bad parameter, a bad option value, a missing file and a
+  # file with one byte changed end with rvf-pack's exit code, never a hang
+  # or a fault.
+  for c in "karate.rvf ppr-forward --source 999" "karate.rvf ppr-forward --epsilon abc" \
+    "missing.rvf ppr-forward" "flipped.rvf ppr-forward"; do
+    read -r -a w <<< "$c"
+    h=0 f=0
+    "$RVF_PACK" run "${w[@]}" --host-features none > /dev/null 2>&1 || h=$?
+    out=$("$boot/qemu.sh" "$m" "${w[@]}" 2>&1) || f=$?
+    if [ "$h" != 0 ] && [ "$h" = "$f" ]; then ok=yes; else ok=NO; fail=1; fi
+    echo "| $m | refused: ${w[*]} | exit host $h / firmware $f $ok | | | | | |"
+    [ "$ok" = yes ] || echo "$out" >&2
+  done
 done
 exit $fail
