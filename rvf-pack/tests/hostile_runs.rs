@@ -32,29 +32,8 @@ fn c01_every_data_segment_is_read_or_chosen_explicitly() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
-    let got: Vec<u64> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["index"].as_u64().unwrap())
-        .collect();
-    // Brute force over all 203 rows, squared L2 in f64, ties by index.
-    let q = &rows[201];
-    let mut want: Vec<(f64, u64)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            (
-                r.iter()
-                    .zip(q)
-                    .map(|(x, y)| (*x as f64 - *y as f64).powi(2))
-                    .sum(),
-                i as u64,
-            )
-        })
-        .collect();
-    want.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-    assert_eq!(got, want.iter().take(5).map(|w| w.1).collect::<Vec<_>>());
+    // Brute force over all 203 rows.
+    assert_eq!(result_indices(&v), nearest_by_l2(&rows, 201)[..5]);
     assert_eq!(v["data"]["vectors"].as_array().unwrap().len(), 2);
     let o = run(&["run", s(&f), "knn", "--query-index", "203"]);
     assert_eq!(o.status.code(), Some(2));
@@ -312,28 +291,7 @@ fn c10_knn_with_k_near_n_fits_the_fuel() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let res = json(&o);
-    let got: Vec<u64> = res["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["index"].as_u64().unwrap())
-        .collect();
-    let q = &rows[0];
-    let mut want: Vec<(f64, u64)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            (
-                r.iter()
-                    .zip(q)
-                    .map(|(x, y)| (*x as f64 - *y as f64).powi(2))
-                    .sum(),
-                i as u64,
-            )
-        })
-        .collect();
-    want.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-    assert_eq!(got, want.iter().map(|w| w.1).collect::<Vec<_>>());
+    assert_eq!(result_indices(&res), nearest_by_l2(&rows, 0));
 }
 
 /// #15, #16: a receipt may lower the host's limits, never raise them, and
@@ -457,4 +415,33 @@ fn c22_c23_refusals_name_what_and_the_fix() {
         stderr(&o)
     );
     assert!(!stderr(&o).contains("host refused"), "{}", stderr(&o));
+}
+
+/// The `index` of every result of a `run --json`, in order.
+fn result_indices(v: &serde_json::Value) -> Vec<u64> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["index"].as_u64().unwrap())
+        .collect()
+}
+
+/// Every row's index, nearest to row `q` first: brute force, squared L2 in
+/// f64, ties by index (the independent truth for k-NN).
+fn nearest_by_l2(rows: &[Vec<f32>], q: usize) -> Vec<u64> {
+    let q = &rows[q];
+    let mut by: Vec<(f64, u64)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let d = r
+                .iter()
+                .zip(q)
+                .map(|(x, y)| (*x as f64 - *y as f64).powi(2));
+            (d.sum(), i as u64)
+        })
+        .collect();
+    by.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    by.into_iter().map(|w| w.1).collect()
 }
