@@ -492,6 +492,16 @@ fn bad_keys_and_bad_footers_are_typed_errors() {
             _ => assert_eq!(o.status.code(), Some(1), "{what}"),
         }
     }
+    // `select --explain --json` under alice's key, without SIMD.
+    let select_trusting_alice = |g: &Path| {
+        let args = ["--json", "--explain", "--trust", s(&alice_pub)];
+        json(&run(&[
+            &["select", s(g)],
+            &args[..],
+            &["--host-features", "none"],
+        ]
+        .concat()))
+    };
     // The footer of segment 2 moved onto segment 1 (a signature over
     // another segment): not trusted.
     let s2 = file.segment(2).unwrap();
@@ -501,17 +511,7 @@ fn bad_keys_and_bad_footers_are_typed_errors() {
     b[at..at + 72].copy_from_slice(&other);
     let g = d.path().join("moved.rvf");
     std::fs::write(&g, &b).unwrap();
-    let o = run(&[
-        "select",
-        s(&g),
-        "--json",
-        "--explain",
-        "--trust",
-        s(&alice_pub),
-        "--host-features",
-        "none",
-    ]);
-    let v = json(&o);
+    let v = select_trusting_alice(&g);
     assert_eq!(
         v["candidates"][0]["verdict_class"], "rejected:untrusted",
         "{v}"
@@ -531,17 +531,7 @@ fn bad_keys_and_bad_footers_are_typed_errors() {
     b[at..at + 72].copy_from_slice(&ob[os.payload_end() as usize..os.payload_end() as usize + 72]);
     let g = d.path().join("replayed.rvf");
     std::fs::write(&g, &b).unwrap();
-    let o = run(&[
-        "select",
-        s(&g),
-        "--json",
-        "--explain",
-        "--trust",
-        s(&alice_pub),
-        "--host-features",
-        "none",
-    ]);
-    let v = json(&o);
+    let v = select_trusting_alice(&g);
     assert_eq!(
         v["candidates"][0]["verdict_class"], "rejected:untrusted",
         "{v}"
