@@ -494,13 +494,16 @@ fn bad_keys_and_bad_footers_are_typed_errors() {
     }
     // `select --explain --json` under alice's key, without SIMD.
     let select_trusting_alice = |g: &Path| {
-        let args = ["--json", "--explain", "--trust", s(&alice_pub)];
         json(&run(&[
-            &["select", s(g)],
-            &args[..],
-            &["--host-features", "none"],
-        ]
-        .concat()))
+            "select",
+            s(g),
+            "--json",
+            "--explain",
+            "--trust",
+            s(&alice_pub),
+            "--host-features",
+            "none",
+        ]))
     };
     // The footer of segment 2 moved onto segment 1 (a signature over
     // another segment): not trusted.
